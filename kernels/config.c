@@ -1,0 +1,143 @@
+/* The default configuration (analytical model fed by the detected caches), its validation,
+ * and the library's thread count. */
+#include "fw_internal.h"
+
+#include <omp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Path thresholds before tuning. The direct path pays no packing and no thread start-up,
+ * which wins while the whole problem sits in L2; the skinny path skips packing the large
+ * operand when one dimension is smaller than a couple of register tiles. */
+static const struct {
+    double direct_max_mnk;
+    int skinny_k;
+    int skinny_mn;
+    long gemv_min_per_thread;
+} path_defaults = {
+    .direct_max_mnk = 80.0 * 80.0 * 80.0,
+    .skinny_k = 0,
+    .skinny_mn = 32,
+    .gemv_min_per_thread = 64L * 1024,
+};
+
+static int env_threads(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    long t = strtol(v, &end, 10); /* OMP_NUM_THREADS may be a list: its first entry counts */
+    if (end == v || (*end && *end != ',') || t < 1 || t > 4096)
+        return 0;
+    return (int)t;
+}
+
+int fw_default_threads(void)
+{
+    int t = env_threads("FLOPWATT_NUM_THREADS");
+    if (!t)
+        t = env_threads("OMP_NUM_THREADS");
+    if (!t)
+        t = omp_get_num_procs();
+    return t > 0 ? t : 1;
+}
+
+static void model_config(fw_precision prec, fw_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    fw_isa isa = fw_active_isa();
+    cfg->gemm_kernel = fw_kernel_first(FW_KIND_GEMM, prec, isa);
+    cfg->gemv_n_kernel = fw_kernel_first(FW_KIND_GEMV_N, prec, isa);
+    cfg->gemv_t_kernel = fw_kernel_first(FW_KIND_GEMV_T, prec, isa);
+    const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
+    if (k)
+        fw_model_blocking(fw_caches(), k->mr, k->nr, (int)fw_elem_size(prec), &cfg->mc,
+                          &cfg->kc, &cfg->nc);
+    cfg->threads = 0;
+    cfg->direct_max_mnk = path_defaults.direct_max_mnk;
+    cfg->skinny_k = path_defaults.skinny_k;
+    cfg->skinny_mn = path_defaults.skinny_mn;
+    cfg->gemv_min_per_thread = path_defaults.gemv_min_per_thread;
+}
+
+/* Computed once per precision: every plain call starts from it. */
+static fw_config defaults[2];
+static pthread_once_t defaults_once[2] = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
+static void init_f32(void) { model_config(FW_F32, &defaults[FW_F32]); }
+static void init_f64(void) { model_config(FW_F64, &defaults[FW_F64]); }
+
+void fw_default_config(fw_precision prec, fw_config *cfg)
+{
+    int p = prec == FW_F64 ? FW_F64 : FW_F32;
+    pthread_once(&defaults_once[p], p == FW_F64 ? init_f64 : init_f32);
+    *cfg = defaults[p];
+}
+
+static int check_kernel(int index, fw_kernel_kind kind, fw_precision prec, const char *field,
+                        char *msg, size_t len)
+{
+    const fw_kernel_info *k = fw_kernel_at(index);
+    if (!k || k->kind != kind || k->prec != prec) {
+        snprintf(msg, len, "%s: %d is not a %s kernel of this precision", field, index,
+                 kind == FW_KIND_GEMM ? "GEMM" : "GEMV");
+        return -1;
+    }
+    if (!fw_kernel_supported(index)) {
+        snprintf(msg, len, "%s: %s needs %s, which this CPU does not support", field, k->name,
+                 fw_isa_name(k->isa));
+        return -1;
+    }
+    return 0;
+}
+
+int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t len)
+{
+    char scratch[8];
+    if (!msg) {
+        msg = scratch;
+        len = sizeof scratch;
+    }
+    if (check_kernel(cfg->gemm_kernel, FW_KIND_GEMM, prec, "gemm_kernel", msg, len) ||
+        check_kernel(cfg->gemv_n_kernel, FW_KIND_GEMV_N, prec, "gemv_n_kernel", msg, len) ||
+        check_kernel(cfg->gemv_t_kernel, FW_KIND_GEMV_T, prec, "gemv_t_kernel", msg, len))
+        return -1;
+    const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
+    if (cfg->mc < k->mr || cfg->mc % k->mr) {
+        snprintf(msg, len, "mc=%d must be a positive multiple of MR=%d", cfg->mc, k->mr);
+        return -1;
+    }
+    if (cfg->nc < k->nr || cfg->nc % k->nr) {
+        snprintf(msg, len, "nc=%d must be a positive multiple of NR=%d", cfg->nc, k->nr);
+        return -1;
+    }
+    if (cfg->kc < 1) {
+        snprintf(msg, len, "kc=%d must be positive", cfg->kc);
+        return -1;
+    }
+    if (cfg->threads < 0 || cfg->jc_ways < 0 || cfg->ic_ways < 0 || cfg->jr_ways < 0) {
+        snprintf(msg, len, "threads and ways must not be negative");
+        return -1;
+    }
+    int ways_set = cfg->jc_ways || cfg->ic_ways || cfg->jr_ways;
+    if (ways_set) {
+        if (!cfg->jc_ways || !cfg->ic_ways || !cfg->jr_ways) {
+            snprintf(msg, len, "jc_ways, ic_ways and jr_ways must be set together");
+            return -1;
+        }
+        long product = (long)cfg->jc_ways * cfg->ic_ways * cfg->jr_ways;
+        if (cfg->threads && product != cfg->threads) {
+            snprintf(msg, len, "jc_ways*ic_ways*jr_ways = %ld but threads = %d", product,
+                     cfg->threads);
+            return -1;
+        }
+    }
+    if (cfg->direct_max_mnk < 0 || cfg->skinny_k < 0 || cfg->skinny_mn < 0 ||
+        cfg->gemv_min_per_thread < 0) {
+        snprintf(msg, len, "path thresholds must not be negative");
+        return -1;
+    }
+    return 0;
+}

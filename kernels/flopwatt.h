@@ -1,0 +1,126 @@
+/* flopwatt: public API of the kernel library.
+ *
+ * GEMM  C = alpha * op(A) * op(B) + beta * C
+ * GEMV  y = alpha * op(A) * x + beta * y
+ *
+ * Plain entry points use the default configuration (tuned profile when one is loaded, else
+ * the analytical cache model); the _ex entry points take an explicit configuration, which is
+ * what the tuner and the benchmarks use. Standard BLAS (sgemm_ ...) and CBLAS (cblas_sgemm ...)
+ * entry points are exported by the library as well; see README.md. */
+#ifndef FLOPWATT_H
+#define FLOPWATT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FLOPWATT_VERSION "0.1.0"
+
+/* Values match CBLAS's enums so the CBLAS layer passes them straight through. */
+typedef enum { FW_ROW_MAJOR = 101, FW_COL_MAJOR = 102 } fw_layout;
+typedef enum { FW_NO_TRANS = 111, FW_TRANS = 112, FW_CONJ_TRANS = 113 } fw_trans;
+
+typedef enum { FW_F32 = 0, FW_F64 = 1 } fw_precision;
+
+/* Instruction-set paths, in increasing order of preference on x86. */
+typedef enum {
+    FW_ISA_GENERIC = 0,
+    FW_ISA_AVX2 = 1,   /* AVX2 + FMA */
+    FW_ISA_AVX512 = 2, /* AVX-512 F/VL/DQ/BW + FMA */
+    FW_ISA_COUNT
+} fw_isa;
+
+/* What a registry entry computes. */
+typedef enum { FW_KIND_GEMM = 0, FW_KIND_GEMV_N = 1, FW_KIND_GEMV_T = 2 } fw_kernel_kind;
+
+typedef struct fw_kernel_info {
+    const char *name;       /* e.g. "avx512_dgemm_16x14" */
+    fw_kernel_kind kind;
+    fw_isa isa;
+    fw_precision prec;
+    int mr, nr;             /* register tile (GEMM); rows/columns in flight (GEMV) */
+} fw_kernel_info;
+
+/* Registry of every compiled kernel, usable or not on this CPU. */
+int fw_kernel_count(void);
+const fw_kernel_info *fw_kernel_at(int index);        /* NULL when out of range */
+int fw_kernel_find(const char *name);                 /* index, or -1 */
+int fw_kernel_supported(int index);                   /* 1 when this CPU and OS can run it */
+
+/* The ISA path in use (best supported, or forced by FLOPWATT_ISA=avx512|avx2|generic). */
+fw_isa fw_active_isa(void);
+const char *fw_isa_name(fw_isa isa);
+int fw_isa_supported(fw_isa isa);
+
+/* Data caches as seen by one core, as the analytical model uses them. */
+typedef struct fw_cache_level {
+    long size;        /* bytes; 0 when the level is absent */
+    int line;         /* bytes per line */
+    int ways;         /* associativity; 0 when unknown (the model then assumes 16) */
+    int sharing;      /* logical CPUs sharing one instance; 0 when unknown */
+} fw_cache_level;
+
+typedef struct fw_cache_info {
+    fw_cache_level level[3]; /* L1d, L2, L3 */
+    const char *source;      /* "hwloc", "sysfs" or "assumed" */
+} fw_cache_info;
+
+const fw_cache_info *fw_caches(void);
+
+/* Analytical blocking (Low et al. 2016) for an MR x NR tile of elements of elem_size bytes. */
+void fw_model_blocking(const fw_cache_info *caches, int mr, int nr, int elem_size,
+                       int *mc, int *kc, int *nc);
+
+/* Every tunable of one precision. Fields are plain data so profiles can store them. */
+typedef struct fw_config {
+    int gemm_kernel;       /* registry index of the GEMM microkernel */
+    int gemv_n_kernel;     /* registry index for y += A*x on column-major A */
+    int gemv_t_kernel;     /* registry index for y += A^T*x on column-major A */
+    int mc, kc, nc;        /* cache blocking (rows of A, depth, columns of B) */
+    int threads;           /* total threads; 0 = the library's default count */
+    int jc_ways, ic_ways, jr_ways; /* split of threads over the jc, ic, jr loops; 0 = choose */
+    double direct_max_mnk; /* m*n*k at or below this: direct path, no packing */
+    int skinny_k;          /* k at or below this: skinny path (no packing of B) */
+    int skinny_mn;         /* m or n at or below this: skinny path */
+    long gemv_min_per_thread; /* m*n per thread below which GEMV uses fewer threads */
+} fw_config;
+
+/* Fills *cfg with the default configuration for a precision on this machine. */
+void fw_default_config(fw_precision prec, fw_config *cfg);
+/* Checks a configuration against this machine; returns 0, or -1 and a reason in msg. */
+int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t msg_len);
+
+/* Thread count used when a call does not say: FLOPWATT_NUM_THREADS, else OMP_NUM_THREADS,
+ * else every core. Inside an OpenMP parallel region calls run on one thread. */
+int fw_default_threads(void);
+
+int fw_sgemm(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,
+              float alpha, const float *a, int lda, const float *b, int ldb,
+              float beta, float *c, int ldc);
+int fw_dgemm(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,
+              double alpha, const double *a, int lda, const double *b, int ldb,
+              double beta, double *c, int ldc);
+int fw_sgemm_ex(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,
+                 float alpha, const float *a, int lda, const float *b, int ldb,
+                 float beta, float *c, int ldc, const fw_config *cfg);
+int fw_dgemm_ex(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,
+                 double alpha, const double *a, int lda, const double *b, int ldb,
+                 double beta, double *c, int ldc, const fw_config *cfg);
+
+int fw_sgemv(fw_layout layout, fw_trans ta, int m, int n, float alpha, const float *a, int lda,
+              const float *x, int incx, float beta, float *y, int incy);
+int fw_dgemv(fw_layout layout, fw_trans ta, int m, int n, double alpha, const double *a, int lda,
+              const double *x, int incx, double beta, double *y, int incy);
+int fw_sgemv_ex(fw_layout layout, fw_trans ta, int m, int n, float alpha, const float *a,
+                 int lda, const float *x, int incx, float beta, float *y, int incy,
+                 const fw_config *cfg);
+int fw_dgemv_ex(fw_layout layout, fw_trans ta, int m, int n, double alpha, const double *a,
+                 int lda, const double *x, int incx, double beta, double *y, int incy,
+                 const fw_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,62 @@
+/* Internal contracts of the kernel library: microkernel signatures, the registry, CPU features. */
+#ifndef FW_INTERNAL_H
+#define FW_INTERNAL_H
+
+#include "flopwatt.h"
+
+/* GEMM microkernel.
+ *   C[MR x NR] = beta * C + alpha * A * B
+ *   a: packed micro-panel of A, MR x k, column p at a + p*MR, 64-byte aligned.
+ *   b: micro-panel of B, k x NR, element (p, j) at b[p*rs_b + j*cs_b]. Packed panels have
+ *      rs_b == NR and cs_b == 1 (the fast loop); any other strides read B where it lies,
+ *      which is how the direct and skinny paths skip packing B.
+ *   c: column-major tile, element (i, j) at c[i + j*ldc]; the full MR x NR tile is written.
+ *   beta == 0: C is not read (NaN or Inf in C must not leak).
+ *   alpha and beta point to a float or a double, as the precision says.
+ * Edge tiles and C with a non-unit row stride are handled by the driver through a buffer. */
+typedef void (*fw_gemm_ukr_fn)(long k, const void *alpha, const void *a, const void *b,
+                               long rs_b, long cs_b, const void *beta, void *c, long ldc);
+
+/* GEMV kernels, unit strides; the driver applies beta and gathers strided vectors first.
+ *   N: y[0..m) += alpha * A * x[0..n)      (A column-major m x n, leading dimension lda)
+ *   T: y[0..n) += alpha * A^T * x[0..m)                                                  */
+typedef void (*fw_gemv_fn)(long m, long n, const void *alpha, const void *a, long lda,
+                           const void *x, void *y);
+
+typedef struct fw_kernel {
+    fw_kernel_info info;
+    unsigned cpu_features; /* FW_CPU_* bits the kernel needs */
+    union {
+        fw_gemm_ukr_fn gemm;
+        fw_gemv_fn gemv;
+    } fn;
+} fw_kernel;
+
+const fw_kernel *fw_kernel_get(int index);
+
+/* CPU features, as detected by CPUID with the OS's consent (XGETBV). */
+enum {
+    FW_CPU_SSE2 = 1u << 0,
+    FW_CPU_AVX = 1u << 1,
+    FW_CPU_FMA = 1u << 2,
+    FW_CPU_AVX2 = 1u << 3,
+    FW_CPU_AVX512F = 1u << 4,
+    FW_CPU_AVX512VL = 1u << 5,
+    FW_CPU_AVX512DQ = 1u << 6,
+    FW_CPU_AVX512BW = 1u << 7,
+    FW_CPU_AVX512_BF16 = 1u << 8,
+    FW_CPU_AVX512_VNNI = 1u << 9,
+};
+#define FW_CPU_NEEDS_AVX2 (FW_CPU_AVX | FW_CPU_AVX2 | FW_CPU_FMA)
+#define FW_CPU_NEEDS_AVX512 \
+    (FW_CPU_NEEDS_AVX2 | FW_CPU_AVX512F | FW_CPU_AVX512VL | FW_CPU_AVX512DQ | FW_CPU_AVX512BW)
+
+unsigned fw_cpu_features(void);
+
+/* Size in bytes of one element of a precision. */
+static inline size_t fw_elem_size(fw_precision p) { return p == FW_F64 ? sizeof(double) : sizeof(float); }
+
+/* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
+int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);
+
+#endif

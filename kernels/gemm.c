@@ -1,0 +1,107 @@
+/* GEMM entry points: argument checks, quick returns, and the translation of layouts and
+ * transposes into operand strides for the driver. */
+#include "gemm_problem.h"
+
+static int valid_trans(fw_trans t) { return t == FW_NO_TRANS || t == FW_TRANS || t == FW_CONJ_TRANS; }
+
+static long max1(long x) { return x > 1 ? x : 1; }
+
+/* Argument positions are those of the native (and CBLAS) argument list:
+ * layout 1, ta 2, tb 3, m 4, n 5, k 6, alpha 7, a 8, lda 9, b 10, ldb 11, beta 12, c 13,
+ * ldc 14, cfg 15. */
+static int check_gemm_args(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,
+                           int lda, int ldb, int ldc)
+{
+    if (layout != FW_ROW_MAJOR && layout != FW_COL_MAJOR)
+        return 1;
+    if (!valid_trans(ta))
+        return 2;
+    if (!valid_trans(tb))
+        return 3;
+    if (m < 0)
+        return 4;
+    if (n < 0)
+        return 5;
+    if (k < 0)
+        return 6;
+    int a_notrans = ta == FW_NO_TRANS, b_notrans = tb == FW_NO_TRANS;
+    /* The leading dimension bounds the length of a stored column (column-major) or row. */
+    long a_len, b_len, c_len;
+    if (layout == FW_COL_MAJOR) {
+        a_len = a_notrans ? m : k;
+        b_len = b_notrans ? k : n;
+        c_len = m;
+    } else {
+        a_len = a_notrans ? k : m;
+        b_len = b_notrans ? n : k;
+        c_len = n;
+    }
+    if (lda < max1(a_len))
+        return 9;
+    if (ldb < max1(b_len))
+        return 11;
+    if (ldc < max1(c_len))
+        return 14;
+    return 0;
+}
+
+/* op(X)(r, s) at x[r*rs + s*cs] for a matrix stored with leading dimension ld. */
+static void operand_strides(fw_layout layout, fw_trans t, int ld, long *rs, long *cs)
+{
+    int stored_as_op = (layout == FW_COL_MAJOR) == (t == FW_NO_TRANS);
+    *rs = stored_as_op ? 1 : ld;
+    *cs = stored_as_op ? ld : 1;
+}
+
+static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, int m, int n,
+                int k, const void *alpha, int alpha_zero, const void *a, int lda, const void *b,
+                int ldb, const void *beta, int beta_one, void *c, int ldc, const fw_config *cfg)
+{
+    int bad = check_gemm_args(layout, ta, tb, m, n, k, lda, ldb, ldc);
+    if (bad)
+        return bad;
+    fw_config defaults;
+    if (!cfg) {
+        fw_default_config(prec, &defaults);
+        cfg = &defaults;
+    } else if (fw_config_check(prec, cfg, NULL, 0) != 0) {
+        return 15;
+    }
+    if (m == 0 || n == 0 || ((alpha_zero || k == 0) && beta_one))
+        return 0;
+
+    fw_gemm_problem p = {.m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
+                         .a = a, .b = b, .c = c};
+    operand_strides(layout, ta, lda, &p.rs_a, &p.cs_a);
+    operand_strides(layout, tb, ldb, &p.rs_b, &p.cs_b);
+    p.rs_c = layout == FW_COL_MAJOR ? 1 : ldc;
+    p.cs_c = layout == FW_COL_MAJOR ? ldc : 1;
+
+    if (alpha_zero || k == 0) {
+        (prec == FW_F64 ? fw_dgemm_scale_c : fw_sgemm_scale_c)(&p);
+        return 0;
+    }
+    fw_gemm_plan plan;
+    fw_gemm_plan_make(prec, &p, cfg, &plan);
+    (prec == FW_F64 ? fw_dgemm_run : fw_sgemm_run)(&p, &plan);
+    return 0;
+}
+
+#define FW_DEFINE_GEMM(prefix, T, prec)                                                        \
+    int fw_##prefix##gemm_ex(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,  \
+                             T alpha, const T *a, int lda, const T *b, int ldb, T beta, T *c,  \
+                             int ldc, const fw_config *cfg)                                    \
+    {                                                                                          \
+        return gemm(prec, layout, ta, tb, m, n, k, &alpha, alpha == 0, a, lda, b, ldb, &beta,  \
+                    beta == 1, c, ldc, cfg);                                                   \
+    }                                                                                          \
+    int fw_##prefix##gemm(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,     \
+                          T alpha, const T *a, int lda, const T *b, int ldb, T beta, T *c,     \
+                          int ldc)                                                             \
+    {                                                                                          \
+        return gemm(prec, layout, ta, tb, m, n, k, &alpha, alpha == 0, a, lda, b, ldb, &beta,  \
+                    beta == 1, c, ldc, NULL);                                                  \
+    }
+
+FW_DEFINE_GEMM(s, float, FW_F32)
+FW_DEFINE_GEMM(d, double, FW_F64)

@@ -1,0 +1,106 @@
+/* The GEMM driver instantiated for both precisions, and the plan that fits it to a call. */
+#include "gemm_problem.h"
+
+#include <omp.h>
+
+#define FW_T float
+#define FW_NAME(x) fw_s##x
+#include "gemm_driver_template.h"
+#undef FW_T
+#undef FW_NAME
+
+#define FW_T double
+#define FW_NAME(x) fw_d##x
+#include "gemm_driver_template.h"
+#undef FW_T
+#undef FW_NAME
+
+/* Fraction of the work a split does not waste on tile padding. */
+static double split_efficiency(long len, long unit, int ways)
+{
+    long per = (len + ways - 1) / ways;
+    long padded = (per + unit - 1) / unit * unit * ways;
+    return padded ? (double)len / (double)padded : 1.0;
+}
+
+void fw_choose_ways(int threads, long m, long n, int mr, int nr, int *jc_out, int *ic_out,
+                    int *jr_out)
+{
+    double best = -1;
+    for (int ic = threads; ic >= 1; ic--) {
+        if (threads % ic)
+            continue;
+        for (int jc = threads / ic; jc >= 1; jc--) {
+            if ((threads / ic) % jc)
+                continue;
+            int jr = threads / ic / jc;
+            /* Ties go to ic first (private L2s each get their own A block), then jc. */
+            double score = split_efficiency(m, mr, ic) * split_efficiency(n, nr, jc * jr);
+            if (score > best + 1e-9) {
+                best = score;
+                *jc_out = jc;
+                *ic_out = ic;
+                *jr_out = jr;
+            }
+        }
+    }
+}
+
+static void transpose_problem(fw_gemm_problem *p)
+{
+    fw_gemm_problem t = *p;
+    p->m = t.n;
+    p->n = t.m;
+    p->a = t.b;
+    p->rs_a = t.cs_b;
+    p->cs_a = t.rs_b;
+    p->b = t.a;
+    p->rs_b = t.cs_a;
+    p->cs_b = t.rs_a;
+    p->rs_c = t.cs_c;
+    p->cs_c = t.rs_c;
+}
+
+void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *cfg,
+                       fw_gemm_plan *plan)
+{
+    (void)prec;
+    /* The microkernel stores columns of C: give C a unit row stride when it has one. */
+    if (p->rs_c != 1 && p->cs_c == 1)
+        transpose_problem(p);
+    /* Skinny in n: transpose so the large operand becomes B, read where it lies. */
+    if (p->n <= cfg->skinny_mn && p->n < p->m)
+        transpose_problem(p);
+
+    plan->ukr = fw_kernel_get(cfg->gemm_kernel);
+    const int mr = plan->ukr->info.mr, nr = plan->ukr->info.nr;
+    double mnk = (double)p->m * (double)p->n * (double)p->k;
+    int direct = mnk <= cfg->direct_max_mnk;
+    plan->pack_b = !(direct || p->m <= cfg->skinny_mn || p->k <= cfg->skinny_k);
+
+    /* Even KC passes: k slightly above KC would otherwise leave a thin last pass. */
+    long kc = cfg->kc, passes = (p->k + kc - 1) / kc;
+    plan->kc = (p->k + passes - 1) / passes;
+    plan->mc = cfg->mc;
+    plan->nc = cfg->nc;
+
+    int threads = cfg->threads;
+    if (!threads) {
+        threads = fw_default_threads();
+        /* Each thread needs at least a direct-path-sized share to pay for the team. */
+        double shares = cfg->direct_max_mnk > 0 ? mnk / cfg->direct_max_mnk : threads;
+        if (shares < threads)
+            threads = shares > 1 ? (int)shares : 1;
+    }
+    if (omp_in_parallel() || direct)
+        threads = 1;
+    plan->threads = threads;
+    if (cfg->jc_ways && (long)cfg->jc_ways * cfg->ic_ways * cfg->jr_ways == threads) {
+        plan->jc_ways = cfg->jc_ways;
+        plan->ic_ways = cfg->ic_ways;
+        plan->jr_ways = cfg->jr_ways;
+    } else {
+        fw_choose_ways(threads, p->m, p->n, mr, nr, &plan->jc_ways, &plan->ic_ways,
+                       &plan->jr_ways);
+    }
+}

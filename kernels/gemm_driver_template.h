@@ -1,0 +1,251 @@
+/* The BLIS five-loop GEMM driver for one precision; included by gemm_driver.c with FW_T (the
+ * element type) and FW_NAME(x) (adds the precision's prefix) defined.
+ *
+ *   jc: NC columns of C and B    -- split over jc_ways thread groups
+ *    pc: KC of the k dimension   -- never split (it would need a reduction on C)
+ *     pack B (KC x NC) into NR-wide micro-panels, shared by the jc group
+ *     ic: MC rows of C and A     -- split over ic_ways sub-groups
+ *      pack A (MC x KC) into MR-tall micro-panels, shared by the ic sub-group
+ *      jr: NR columns            -- split over jr_ways threads
+ *       ir: MR rows -> microkernel
+ *
+ * The caller has handled k == 0 and alpha == 0, so every pass runs the microkernel.
+ * Every thread walks the same number of jc and ic iterations (idle where its range is
+ * exhausted) so that OpenMP team barriers separate packing from computing. */
+
+/* Packs rows [0, mc) x depth [0, kc) of op(A) into ceil(mc/MR) micro-panels; rows past mc
+ * are zero so the microkernel can run full tiles. Panels [first, last) only. */
+static void FW_NAME(pack_a_panels)(const FW_T *a, long rs, long cs, long mc, long kc, int mr,
+                                   long first, long last, FW_T *dst)
+{
+    for (long panel = first; panel < last; panel++) {
+        long i0 = panel * mr, rows = mc - i0 < mr ? mc - i0 : mr;
+        FW_T *d = dst + panel * mr * kc;
+        const FW_T *src = a + i0 * rs;
+        if (rs == 1) {
+            for (long p = 0; p < kc; p++) {
+                const FW_T *col = src + p * cs;
+                long i = 0;
+                for (; i < rows; i++)
+                    d[p * mr + i] = col[i];
+                for (; i < mr; i++)
+                    d[p * mr + i] = 0;
+            }
+        } else {
+            for (long p = 0; p < kc; p++) {
+                long i = 0;
+                for (; i < rows; i++)
+                    d[p * mr + i] = src[i * rs + p * cs];
+                for (; i < mr; i++)
+                    d[p * mr + i] = 0;
+            }
+        }
+    }
+}
+
+/* Packs depth [0, kc) x columns [0, nc) of op(B) into NR-wide micro-panels, zero beyond nc. */
+static void FW_NAME(pack_b_panels)(const FW_T *b, long rs, long cs, long kc, long nc, int nr,
+                                   long first, long last, FW_T *dst)
+{
+    for (long panel = first; panel < last; panel++) {
+        long j0 = panel * nr, cols = nc - j0 < nr ? nc - j0 : nr;
+        FW_T *d = dst + panel * nr * kc;
+        const FW_T *src = b + j0 * cs;
+        if (cs == 1) {
+            for (long p = 0; p < kc; p++) {
+                const FW_T *row = src + p * rs;
+                long j = 0;
+                for (; j < cols; j++)
+                    d[p * nr + j] = row[j];
+                for (; j < nr; j++)
+                    d[p * nr + j] = 0;
+            }
+        } else {
+            for (long j = 0; j < nr; j++) {
+                if (j < cols) {
+                    const FW_T *col = src + j * cs;
+                    for (long p = 0; p < kc; p++)
+                        d[p * nr + j] = col[p * rs];
+                } else {
+                    for (long p = 0; p < kc; p++)
+                        d[p * nr + j] = 0;
+                }
+            }
+        }
+    }
+}
+
+/* C = beta*C + T on an m x n corner of C with any strides; beta == 0 does not read C. */
+static void FW_NAME(merge_tile)(const FW_T *t, int ldt, long m, long n, FW_T beta, FW_T *c,
+                                long rs_c, long cs_c)
+{
+    for (long j = 0; j < n; j++)
+        for (long i = 0; i < m; i++) {
+            FW_T *x = c + i * rs_c + j * cs_c;
+            *x = beta == 0 ? t[i + j * ldt] : beta * *x + t[i + j * ldt];
+        }
+}
+
+/* Part [lo, hi) of [0, len) for member `who` of `ways`, boundaries on multiples of `unit`. */
+static void FW_NAME(split)(long len, long unit, int ways, int who, long *lo, long *hi)
+{
+    long units = (len + unit - 1) / unit;
+    long per = units / ways, extra = units % ways;
+    long u0 = who * per + (who < extra ? who : extra);
+    long u1 = u0 + per + (who < extra);
+    *lo = u0 * unit < len ? u0 * unit : len;
+    *hi = u1 * unit < len ? u1 * unit : len;
+}
+
+/* Largest part any member of the split gets, so all threads can agree on trip counts. */
+static long FW_NAME(max_part)(long len, long unit, int ways)
+{
+    long units = (len + unit - 1) / unit;
+    return ((units + ways - 1) / ways) * unit;
+}
+
+static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *pl, int tid,
+                                 FW_T **shared_a, FW_T **shared_b)
+{
+    const int mr = pl->ukr->info.mr, nr = pl->ukr->info.nr;
+    const fw_gemm_ukr_fn ukr = pl->ukr->fn.gemm;
+    const FW_T *A = p->a, *B = p->b;
+    FW_T *C = p->c;
+    const FW_T alpha = *(const FW_T *)p->alpha, beta = *(const FW_T *)p->beta;
+    const FW_T zero = 0, one = 1;
+    const int team = pl->jc_ways * pl->ic_ways * pl->jr_ways;
+    const int in_jc = pl->ic_ways * pl->jr_ways; /* threads per jc group */
+    const int jc_id = tid / in_jc, ic_id = (tid % in_jc) / pl->jr_ways, jr_id = tid % pl->jr_ways;
+    const int jc_leader = tid - tid % in_jc, ic_leader = tid - jr_id;
+    const long mc = pl->mc, kc = pl->kc, nc = pl->nc;
+    /* C(i, j) with unit row stride goes straight to the microkernel; otherwise via a tile. */
+    const int c_direct = p->rs_c == 1;
+    FW_T tile[FW_MAX_TILE] __attribute__((aligned(64)));
+
+    long j_lo, j_hi, i_lo, i_hi;
+    FW_NAME(split)(p->n, nr, pl->jc_ways, jc_id, &j_lo, &j_hi);
+    FW_NAME(split)(p->m, mr, pl->ic_ways, ic_id, &i_lo, &i_hi);
+    const long jc_trips = (FW_NAME(max_part)(p->n, nr, pl->jc_ways) + nc - 1) / nc;
+    const long ic_trips = (FW_NAME(max_part)(p->m, mr, pl->ic_ways) + mc - 1) / mc;
+
+    /* The leader of each group owns the group's packed buffer; the first barrier publishes it. */
+    if (pl->pack_b && tid == jc_leader)
+        shared_b[jc_id] = fw_thread_buffer(1, (size_t)kc * ((nc + nr - 1) / nr * nr) * sizeof(FW_T));
+    if (tid == ic_leader)
+        shared_a[tid / pl->jr_ways] = fw_thread_buffer(0, (size_t)kc * ((mc + mr - 1) / mr * mr) * sizeof(FW_T));
+    if (team > 1) {
+#pragma omp barrier
+    }
+    FW_T *bbuf = pl->pack_b ? shared_b[jc_id] : NULL;
+    FW_T *abuf = shared_a[tid / pl->jr_ways];
+
+    for (long jt = 0; jt < jc_trips; jt++) {
+        long jc = j_lo + jt * nc;
+        long ncur = jc < j_hi ? (j_hi - jc < nc ? j_hi - jc : nc) : 0;
+        long npanels = (ncur + nr - 1) / nr;
+        for (long pc = 0; pc < p->k; pc += kc) {
+            long kcur = p->k - pc < kc ? p->k - pc : kc;
+            /* Beta applies on the first pass over k only; later passes accumulate. */
+            const FW_T *beta_now = pc == 0 ? &beta : &one;
+            if (pl->pack_b) {
+                long first, last;
+                FW_NAME(split)(npanels, 1, in_jc, tid - jc_leader, &first, &last);
+                FW_NAME(pack_b_panels)(B + pc * p->rs_b + jc * p->cs_b, p->rs_b, p->cs_b, kcur,
+                                       ncur, nr, first, last, bbuf);
+                if (team > 1) {
+#pragma omp barrier
+                }
+            }
+            for (long it = 0; it < ic_trips; it++) {
+                long ic = i_lo + it * mc;
+                long mcur = ic < i_hi ? (i_hi - ic < mc ? i_hi - ic : mc) : 0;
+                long mpanels = (mcur + mr - 1) / mr;
+                long first, last;
+                FW_NAME(split)(mpanels, 1, pl->jr_ways, jr_id, &first, &last);
+                FW_NAME(pack_a_panels)(A + ic * p->rs_a + pc * p->cs_a, p->rs_a, p->cs_a, mcur,
+                                       kcur, mr, first, last, abuf);
+                if (team > 1) {
+#pragma omp barrier
+                }
+                long jr_first, jr_last;
+                FW_NAME(split)(npanels, 1, pl->jr_ways, jr_id, &jr_first, &jr_last);
+                for (long jp = jr_first; jp < jr_last; jp++) {
+                    long j = jc + jp * nr, ncols = j_hi - j < nr ? j_hi - j : nr;
+                    const FW_T *bpanel;
+                    long brs, bcs;
+                    if (pl->pack_b) {
+                        bpanel = bbuf + jp * nr * kcur;
+                        brs = nr;
+                        bcs = 1;
+                    } else {
+                        bpanel = B + pc * p->rs_b + j * p->cs_b;
+                        brs = p->rs_b;
+                        bcs = p->cs_b;
+                        if (ncols < nr) {
+                            /* The microkernel reads NR columns: copy a partial panel. */
+                            FW_T *edge = fw_thread_buffer(1, (size_t)kcur * nr * sizeof(FW_T));
+                            FW_NAME(pack_b_panels)(bpanel, brs, bcs, kcur, ncols, nr, 0, 1, edge);
+                            bpanel = edge;
+                            brs = nr;
+                            bcs = 1;
+                        }
+                    }
+                    for (long ip = 0; ip < mpanels; ip++) {
+                        long i = ic + ip * mr, nrows = mcur - ip * mr < mr ? mcur - ip * mr : mr;
+                        const FW_T *apanel = abuf + ip * mr * kcur;
+                        FW_T *cij = C + i * p->rs_c + j * p->cs_c;
+                        if (c_direct && nrows == mr && ncols == nr) {
+                            ukr(kcur, &alpha, apanel, bpanel, brs, bcs, beta_now, cij, p->cs_c);
+                        } else {
+                            ukr(kcur, &alpha, apanel, bpanel, brs, bcs, &zero, tile, mr);
+                            FW_NAME(merge_tile)(tile, mr, nrows, ncols, *beta_now, cij, p->rs_c,
+                                                p->cs_c);
+                        }
+                    }
+                }
+                /* Nobody repacks A while a sibling still reads it. */
+                if (team > 1) {
+#pragma omp barrier
+                }
+            }
+        }
+    }
+}
+
+void FW_NAME(gemm_run)(const fw_gemm_problem *p, const fw_gemm_plan *plan)
+{
+    int team = plan->jc_ways * plan->ic_ways * plan->jr_ways;
+    if (team <= 1) {
+        FW_T *a_slot[1], *b_slot[1];
+        FW_NAME(gemm_thread)(p, plan, 0, a_slot, b_slot);
+        return;
+    }
+    FW_T *a_slots[team], *b_slots[team];
+    fw_gemm_plan pl = *plan;
+#pragma omp parallel num_threads(team) shared(pl)
+    {
+        /* The runtime may grant fewer threads than asked (thread limits, dynamic teams):
+         * then the granted team runs every way over the ic loop. */
+        int got = omp_get_num_threads();
+        fw_gemm_plan mine = pl;
+        if (got != team) {
+            mine.jc_ways = 1;
+            mine.ic_ways = got;
+            mine.jr_ways = 1;
+        }
+        fw_pin_thread(omp_get_thread_num(), got);
+        FW_NAME(gemm_thread)(p, &mine, omp_get_thread_num(), a_slots, b_slots);
+    }
+}
+
+/* C = beta*C, for alpha == 0 or k == 0; beta == 0 writes zeros without reading C. */
+void FW_NAME(gemm_scale_c)(const fw_gemm_problem *p)
+{
+    const FW_T beta = *(const FW_T *)p->beta;
+    FW_T *c = p->c;
+    for (long j = 0; j < p->n; j++)
+        for (long i = 0; i < p->m; i++) {
+            FW_T *x = c + i * p->rs_c + j * p->cs_c;
+            *x = beta == 0 ? 0 : beta * *x;
+        }
+}

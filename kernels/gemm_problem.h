@@ -1,0 +1,48 @@
+/* A GEMM call in the driver's terms: every operand as a base pointer and two strides, so
+ * layouts and transposes are only stride choices, and transposing the whole problem
+ * (C^T = B^T A^T) is a swap of fields. */
+#ifndef FW_GEMM_PROBLEM_H
+#define FW_GEMM_PROBLEM_H
+
+#include "fw_internal.h"
+
+typedef struct fw_gemm_problem {
+    long m, n, k;
+    const void *alpha, *beta;   /* point to a float or a double */
+    const void *a;              /* op(A)(i, p) at a[i*rs_a + p*cs_a] */
+    long rs_a, cs_a;
+    const void *b;              /* op(B)(p, j) at b[p*rs_b + j*cs_b] */
+    long rs_b, cs_b;
+    void *c;                    /* C(i, j) at c[i*rs_c + j*cs_c] */
+    long rs_c, cs_c;
+} fw_gemm_problem;
+
+/* How the driver runs one problem, decided from the configuration and the shape. */
+typedef struct fw_gemm_plan {
+    const fw_kernel *ukr;
+    long mc, kc, nc;
+    int threads, jc_ways, ic_ways, jr_ways;
+    int pack_b;                 /* 0: the microkernel reads B where it lies */
+} fw_gemm_plan;
+
+void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *cfg,
+                       fw_gemm_plan *plan);
+void fw_sgemm_run(const fw_gemm_problem *p, const fw_gemm_plan *plan);
+void fw_dgemm_run(const fw_gemm_problem *p, const fw_gemm_plan *plan);
+void fw_sgemm_scale_c(const fw_gemm_problem *p);
+void fw_dgemm_scale_c(const fw_gemm_problem *p);
+
+/* Largest MR x NR tile the driver's edge buffer holds. */
+#define FW_MAX_TILE 512
+
+/* Threads split: every factorisation of threads into jc x ic x jr, scored by load balance. */
+void fw_choose_ways(int threads, long m, long n, int mr, int nr, int *jc, int *ic, int *jr);
+
+/* A 64-byte aligned buffer owned by the calling thread, reused across calls and freed when
+ * the thread exits; slot 0 holds packed A, slot 1 packed B. Contents are not kept on growth. */
+void *fw_thread_buffer(int slot, size_t bytes);
+
+/* Binds the calling thread of a team of the given size to a core (hwloc), once per size. */
+void fw_pin_thread(int tid, int team_size);
+
+#endif
