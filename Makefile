@@ -8,7 +8,7 @@ SANITIZE ?= 0
 OUT      := $(BUILD)
 
 CPPFLAGS += -Ikernels -D_GNU_SOURCE
-CFLAGS   += -std=c11 $(OPT) -g -fPIC -fopenmp -Wall -Wextra
+CFLAGS   += -std=c11 $(OPT) -g -fPIC -fopenmp -Wall -Wextra $(WERROR)
 LDLIBS   += -lm -ldl -lpthread
 
 ifeq ($(SANITIZE),1)
@@ -69,11 +69,14 @@ $(OUT)/tests/%: $(OUT)/obj/tests/%.o $(TESTLIB_OBJ) $(OUT)/libflopwatt.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(OUT)/libflopwatt.a $(LDLIBS)
 
-# The unit suite, at full optimisation and again under AddressSanitizer + UBSan;
-# the last line sums both: "N passed, N failed".
+# The unit suite, at full optimisation and again under AddressSanitizer + UBSan; warnings are
+# errors here, and the library is built with clang too where it is installed, since both
+# compilers must stay warning-free. The last line sums both runs: "N passed, N failed".
 test:
-	$(MAKE) --no-print-directory tests lib
-	$(MAKE) --no-print-directory SANITIZE=1 tests lib
+	$(MAKE) --no-print-directory WERROR=-Werror all tests
+	$(MAKE) --no-print-directory WERROR=-Werror SANITIZE=1 all tests
+	if command -v clang >/dev/null; then \
+	  $(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang WERROR=-Werror all; fi
 	tests/run_tests.sh $(BUILD) $(BUILD)/asan
 
 test-quick: tests lib

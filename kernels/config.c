@@ -105,6 +105,11 @@ int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t l
         check_kernel(cfg->gemv_t_kernel, FW_KIND_GEMV_T, prec, "gemv_t_kernel", msg, len))
         return -1;
     const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
+    if (k->mr * k->nr > FW_MAX_TILE) {
+        snprintf(msg, len, "gemm_kernel: %s has a tile larger than %d elements", k->name,
+                 FW_MAX_TILE);
+        return -1;
+    }
     if (cfg->mc < k->mr || cfg->mc % k->mr) {
         snprintf(msg, len, "mc=%d must be a positive multiple of MR=%d", cfg->mc, k->mr);
         return -1;

@@ -14,6 +14,9 @@
  *   beta == 0: C is not read (NaN or Inf in C must not leak).
  *   alpha and beta point to a float or a double, as the precision says.
  * Edge tiles and C with a non-unit row stride are handled by the driver through a buffer. */
+/* Largest MR x NR tile the driver's edge buffer holds; the registry test enforces it. */
+#define FW_MAX_TILE 512
+
 typedef void (*fw_gemm_ukr_fn)(long k, const void *alpha, const void *a, const void *b,
                                long rs_b, long cs_b, const void *beta, void *c, long ldc);
 

@@ -32,9 +32,6 @@ void fw_dgemm_run(const fw_gemm_problem *p, const fw_gemm_plan *plan);
 void fw_sgemm_scale_c(const fw_gemm_problem *p);
 void fw_dgemm_scale_c(const fw_gemm_problem *p);
 
-/* Largest MR x NR tile the driver's edge buffer holds. */
-#define FW_MAX_TILE 512
-
 /* Threads split: every factorisation of threads into jc x ic x jr, scored by load balance. */
 void fw_choose_ways(int threads, long m, long n, int mr, int nr, int *jc, int *ic, int *jr);
 
