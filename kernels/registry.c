@@ -18,9 +18,9 @@
 
 /* The name of a kernel is its function name without the "fw_" prefix. */
 #define FW_GEMM_KERNEL(isa, prec, mr, nr, fn) \
-    {{#fn + 3, FW_KIND_GEMM, isa, prec, mr, nr}, isa##_FEATURES, {.gemm = fn}},
+    {{&#fn[3], FW_KIND_GEMM, isa, prec, mr, nr}, isa##_FEATURES, {.gemm = fn}},
 #define FW_GEMV_KERNEL(kind, isa, prec, inflight, fn) \
-    {{#fn + 3, kind, isa, prec, inflight, 1}, isa##_FEATURES, {.gemv = fn}},
+    {{&#fn[3], kind, isa, prec, inflight, 1}, isa##_FEATURES, {.gemv = fn}},
 #define FW_ISA_AVX512_FEATURES FW_CPU_NEEDS_AVX512
 #define FW_ISA_AVX2_FEATURES FW_CPU_NEEDS_AVX2
 #define FW_ISA_GENERIC_FEATURES 0u
