@@ -1,0 +1,7 @@
+/* Portable C double-precision GEMM microkernel, 8x4 register tile. */
+#define FW_DOUBLE
+#define FW_UKR_NAME fw_generic_dgemm_8x4
+#define FW_MR 8
+#define FW_NR 4
+#include "vec_ops.h"
+#include "gemm_ukr_template.h"
