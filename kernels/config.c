@@ -35,14 +35,25 @@ static int env_threads(const char *name)
     return (int)t;
 }
 
-int fw_default_threads(void)
+/* Read once, like OpenBLAS does: omp_get_num_procs() asks the kernel for the affinity mask,
+ * which would otherwise cost a system call on every small GEMM. */
+static int default_threads;
+static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
+
+static void init_threads(void)
 {
     int t = env_threads("FLOPWATT_NUM_THREADS");
     if (!t)
         t = env_threads("OMP_NUM_THREADS");
     if (!t)
         t = omp_get_num_procs();
-    return t > 0 ? t : 1;
+    default_threads = t > 0 ? t : 1;
+}
+
+int fw_default_threads(void)
+{
+    pthread_once(&threads_once, init_threads);
+    return default_threads;
 }
 
 static void model_config(fw_precision prec, fw_config *cfg)

@@ -93,7 +93,8 @@ void fw_default_config(fw_precision prec, fw_config *cfg);
 int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t msg_len);
 
 /* Thread count used when a call does not say: FLOPWATT_NUM_THREADS, else OMP_NUM_THREADS,
- * else every core. Inside an OpenMP parallel region calls run on one thread. */
+ * else every core; read at the first call. Inside an OpenMP parallel region calls run on
+ * one thread. */
 int fw_default_threads(void);
 
 int fw_sgemm(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,

@@ -84,16 +84,17 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
     plan->mc = cfg->mc;
     plan->nc = cfg->nc;
 
-    int threads = cfg->threads;
-    if (!threads) {
-        threads = fw_default_threads();
-        /* Each thread needs at least a direct-path-sized share to pay for the team. */
-        double shares = cfg->direct_max_mnk > 0 ? mnk / cfg->direct_max_mnk : threads;
-        if (shares < threads)
-            threads = shares > 1 ? (int)shares : 1;
+    int threads = 1;
+    if (!direct && !omp_in_parallel()) {
+        threads = cfg->threads;
+        if (!threads) {
+            threads = fw_default_threads();
+            /* Each thread needs at least a direct-path-sized share to pay for the team. */
+            double shares = cfg->direct_max_mnk > 0 ? mnk / cfg->direct_max_mnk : threads;
+            if (shares < threads)
+                threads = shares > 1 ? (int)shares : 1;
+        }
     }
-    if (omp_in_parallel() || direct)
-        threads = 1;
     plan->threads = threads;
     if (cfg->jc_ways && (long)cfg->jc_ways * cfg->ic_ways * cfg->jr_ways == threads) {
         plan->jc_ways = cfg->jc_ways;
