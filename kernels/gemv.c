@@ -1,0 +1,320 @@
+/* GEMV driver: y = alpha * op(A) * x + beta * y with BLAS semantics, on top of the unit-stride
+ * kernels of the registry (fw_gemv_fn in fw_internal.h).
+ *
+ * Every case is brought to one stored column-major matrix S (A itself for column-major, A^T
+ * for row-major) and one of two kernels: N (y += alpha*S*x) or T (y += alpha*S^T*x). Strided
+ * vectors are gathered into a small scratch so the kernels only see unit strides. Threads
+ * split the output vector, so no reduction between threads is needed. */
+#include "fw_internal.h"
+
+#include <omp.h>
+#include <stdlib.h>
+
+/* Thread chunks of y (N kernel) are multiples of this many bytes: whole cache lines and whole
+ * unrolled row steps of the kernels, so every chunk but the last runs the main loop only. */
+#define GEMV_N_GRAIN_BYTES 256
+
+/* Scratch up to this many bytes lives on the stack (no malloc for small strided calls). */
+#define GEMV_STACK_BYTES 2048
+
+typedef struct {
+    fw_precision prec;
+    int use_n;           /* 1: N kernel on S; 0: T kernel on S */
+    long rows, cols;     /* S is rows x cols, column-major, leading dimension lda */
+    long lda;
+    long xlen, ylen;
+    const void *alpha, *beta;
+    int alpha_zero;
+    const void *a;
+    const char *x;       /* logical element 0 of x and y (see vec_base) */
+    long incx;
+    char *y;
+    long incy;
+} gemv_problem;
+
+static int is_value(fw_precision p, const void *v, double want)
+{
+    return p == FW_F64 ? *(const double *)v == want : *(const float *)v == (float)want;
+}
+
+/* Address of logical element 0 of a BLAS vector: with inc < 0 it is the last one in memory. */
+static const char *vec_base(const void *v, long len, long inc, size_t esz)
+{
+    return (const char *)v + (inc < 0 ? (1 - len) * inc * (long)esz : 0);
+}
+
+static void vec_gather(fw_precision p, long len, const char *src, long inc, void *dst)
+{
+    if (p == FW_F64) {
+        const double *s = (const double *)src;
+        double *d = (double *)dst;
+        for (long i = 0; i < len; i++)
+            d[i] = s[i * inc];
+    } else {
+        const float *s = (const float *)src;
+        float *d = (float *)dst;
+        for (long i = 0; i < len; i++)
+            d[i] = s[i * inc];
+    }
+}
+
+static void vec_scatter(fw_precision p, long len, const void *src, char *dst, long inc)
+{
+    if (p == FW_F64) {
+        const double *s = (const double *)src;
+        double *d = (double *)dst;
+        for (long i = 0; i < len; i++)
+            d[i * inc] = s[i];
+    } else {
+        const float *s = (const float *)src;
+        float *d = (float *)dst;
+        for (long i = 0; i < len; i++)
+            d[i * inc] = s[i];
+    }
+}
+
+/* dst[i*incd] = beta * src[i*incs], with beta == 0 giving exact zeros (src not read, so NaN
+ * in y does not leak) and beta == 1 a plain copy (nothing at all when in place). */
+static void y_prepare(fw_precision p, long len, const void *beta, const char *src, long incs,
+                      char *dst, long incd)
+{
+    const int one = is_value(p, beta, 1.0), zero = is_value(p, beta, 0.0);
+    if (one && src == dst && incs == incd)
+        return;
+    if (p == FW_F64) {
+        const double b = *(const double *)beta, *s = (const double *)src;
+        double *d = (double *)dst;
+        for (long i = 0; i < len; i++)
+            d[i * incd] = zero ? 0.0 : one ? s[i * incs] : b * s[i * incs];
+    } else {
+        const float b = *(const float *)beta, *s = (const float *)src;
+        float *d = (float *)dst;
+        for (long i = 0; i < len; i++)
+            d[i * incd] = zero ? 0.0f : one ? s[i * incs] : b * s[i * incs];
+    }
+}
+
+/* Registry kernel for a kind, trusting the configuration only when the entry is of the right
+ * kind and precision and runs on this CPU; otherwise the default of the active ISA. */
+static fw_gemv_fn pick_kernel(fw_kernel_kind kind, fw_precision prec, int index, int *inflight)
+{
+    const fw_kernel *k = fw_kernel_get(index);
+    if (!k || k->info.kind != kind || k->info.prec != prec || !fw_kernel_supported(index)) {
+        int i = fw_kernel_first(kind, prec, fw_active_isa());
+        if (i < 0)
+            i = fw_kernel_first(kind, prec, FW_ISA_GENERIC);
+        k = i < 0 ? NULL : fw_kernel_get(i);
+    }
+    if (!k || !k->fn.gemv)
+        return NULL;
+    *inflight = k->info.nr > 0 ? k->info.nr : 1;
+    return k->fn.gemv;
+}
+
+/* Last resort when no kernel or no scratch is available: plain loops on the strided vectors. */
+#define GEMV_STRIDED_LOOPS(T)                                                                   \
+    do {                                                                                        \
+        const T al = *(const T *)g->alpha;                                                      \
+        const T *s = (const T *)g->a, *x = (const T *)g->x;                                     \
+        T *y = (T *)g->y;                                                                       \
+        if (g->use_n) {                                                                         \
+            for (long j = 0; j < g->cols; j++) {                                                \
+                const T t = al * x[j * g->incx];                                               \
+                for (long i = 0; i < g->rows; i++)                                              \
+                    y[i * g->incy] += t * s[i + j * g->lda];                                    \
+            }                                                                                   \
+        } else {                                                                                \
+            for (long j = 0; j < g->cols; j++) {                                                \
+                T t = 0;                                                                        \
+                for (long i = 0; i < g->rows; i++)                                              \
+                    t += s[i + j * g->lda] * x[i * g->incx];                                    \
+                y[j * g->incy] += al * t;                                                       \
+            }                                                                                   \
+        }                                                                                       \
+    } while (0)
+
+static void gemv_strided(const gemv_problem *g)
+{
+    y_prepare(g->prec, g->ylen, g->beta, g->y, g->incy, g->y, g->incy);
+    if (g->alpha_zero)
+        return;
+    if (g->prec == FW_F64)
+        GEMV_STRIDED_LOOPS(double);
+    else
+        GEMV_STRIDED_LOOPS(float);
+}
+
+/* One thread's share: output entries [lo, hi) of y. ybuf is the unit-stride copy of y when
+ * incy != 1, else NULL; xk is x at unit stride. */
+static void gemv_chunk(const gemv_problem *g, fw_gemv_fn kern, const void *xk, char *ybuf,
+                       long lo, long hi)
+{
+    const size_t esz = fw_elem_size(g->prec);
+    char *yk;
+    if (ybuf) {
+        yk = ybuf + lo * (long)esz;
+        y_prepare(g->prec, hi - lo, g->beta, g->y + lo * g->incy * (long)esz, g->incy, yk, 1);
+    } else {
+        yk = g->y + lo * (long)esz;
+        y_prepare(g->prec, hi - lo, g->beta, yk, 1, yk, 1);
+    }
+    if (!g->alpha_zero) {
+        const char *a = (const char *)g->a;
+        if (g->use_n)
+            kern(hi - lo, g->cols, g->alpha, a + lo * (long)esz, g->lda, xk, yk);
+        else
+            kern(g->rows, hi - lo, g->alpha, a + lo * g->lda * (long)esz, g->lda, xk, yk);
+    }
+    if (ybuf)
+        vec_scatter(g->prec, hi - lo, yk, g->y + lo * g->incy * (long)esz, g->incy);
+}
+
+static int gemv_threads(const gemv_problem *g, const fw_config *cfg, long grain)
+{
+    if (g->alpha_zero || omp_in_parallel())
+        return 1;
+    long nt = (g->ylen + grain - 1) / grain;
+    if (cfg->gemv_min_per_thread > 0) {
+        long by_work = g->rows * g->cols / cfg->gemv_min_per_thread;
+        if (nt > by_work)
+            nt = by_work;
+    }
+    if (nt <= 1) /* small problems never ask for the default count (it reads the environment) */
+        return 1;
+    long want = cfg->threads > 0 ? cfg->threads : fw_default_threads();
+    return (int)(want < nt ? want : nt);
+}
+
+static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m, int n,
+                        const void *alpha, const void *a, int lda, const void *x, int incx,
+                        const void *beta, void *y, int incy, const fw_config *cfg)
+{
+    /* Argument checks in the reference BLAS order; the value is the CBLAS position. */
+    if (layout != FW_ROW_MAJOR && layout != FW_COL_MAJOR)
+        return 1;
+    if (ta != FW_NO_TRANS && ta != FW_TRANS && ta != FW_CONJ_TRANS)
+        return 2;
+    if (m < 0)
+        return 3;
+    if (n < 0)
+        return 4;
+    const int stored_rows = layout == FW_COL_MAJOR ? m : n;
+    if (lda < (stored_rows > 1 ? stored_rows : 1))
+        return 7;
+    if (incx == 0)
+        return 9;
+    if (incy == 0)
+        return 12;
+    if (m == 0 || n == 0 || (is_value(prec, alpha, 0.0) && is_value(prec, beta, 1.0)))
+        return 0;
+
+    fw_config defaults;
+    if (!cfg) {
+        fw_default_config(prec, &defaults);
+        cfg = &defaults;
+    }
+
+    const int trans = ta != FW_NO_TRANS;
+    const size_t esz = fw_elem_size(prec);
+    gemv_problem g;
+    g.prec = prec;
+    /* Row-major A is column-major A^T: the transpose flips and the dimensions swap. */
+    g.use_n = (layout == FW_COL_MAJOR) != trans;
+    g.rows = layout == FW_COL_MAJOR ? m : n;
+    g.cols = layout == FW_COL_MAJOR ? n : m;
+    g.lda = lda;
+    g.xlen = trans ? m : n;
+    g.ylen = trans ? n : m;
+    g.alpha = alpha;
+    g.beta = beta;
+    g.alpha_zero = is_value(prec, alpha, 0.0);
+    g.a = a;
+    g.incx = incx;
+    g.incy = incy;
+    g.x = vec_base(x, g.xlen, incx, esz);
+    g.y = (char *)vec_base(y, g.ylen, incy, esz);
+
+    int inflight = 1;
+    fw_gemv_fn kern = NULL;
+    if (!g.alpha_zero) {
+        kern = g.use_n ? pick_kernel(FW_KIND_GEMV_N, prec, cfg->gemv_n_kernel, &inflight)
+                       : pick_kernel(FW_KIND_GEMV_T, prec, cfg->gemv_t_kernel, &inflight);
+        if (!kern) {
+            gemv_strided(&g);
+            return 0;
+        }
+    }
+
+    /* Scratch: x at unit stride (only when A is read), then y at unit stride. */
+    const long xs = (!g.alpha_zero && incx != 1) ? g.xlen : 0;
+    const long ys = incy != 1 ? g.ylen : 0;
+    /* x, then y from the next 64-byte boundary so thread chunks of y do not share lines. */
+    const size_t yoff = ((size_t)xs * esz + 63) & ~(size_t)63;
+    const size_t bytes = yoff + (size_t)ys * esz;
+    _Alignas(64) char stack_buf[GEMV_STACK_BYTES];
+    char *scratch = NULL, *heap = NULL;
+    if (bytes > sizeof stack_buf) {
+        heap = (char *)aligned_alloc(64, (bytes + 63) & ~(size_t)63); /* size: multiple of 64 */
+        if (!heap) {
+            gemv_strided(&g);
+            return 0;
+        }
+        scratch = heap;
+    } else if (bytes) {
+        scratch = stack_buf;
+    }
+    const void *xk = g.x;
+    if (xs) {
+        vec_gather(prec, xs, g.x, incx, scratch);
+        xk = scratch;
+    }
+    char *ybuf = ys ? scratch + yoff : NULL;
+
+    /* T: whole in-flight blocks of columns, and whole cache lines of y per thread. */
+    const long line = (long)(64 / esz);
+    const long grain = g.use_n ? (long)(GEMV_N_GRAIN_BYTES / esz)
+                               : (line % inflight == 0 ? line : inflight);
+    const int nt = gemv_threads(&g, cfg, grain);
+    if (nt <= 1) {
+        gemv_chunk(&g, kern, xk, ybuf, 0, g.ylen);
+    } else {
+#pragma omp parallel num_threads(nt)
+        {
+            const long t = omp_get_thread_num(), tn = omp_get_num_threads();
+            long chunk = (g.ylen + tn - 1) / tn;
+            chunk = (chunk + grain - 1) / grain * grain;
+            const long lo = t * chunk;
+            const long hi = lo + chunk < g.ylen ? lo + chunk : g.ylen;
+            if (lo < hi)
+                gemv_chunk(&g, kern, xk, ybuf, lo, hi);
+        }
+    }
+    free(heap);
+    return 0;
+}
+
+int fw_sgemv_ex(fw_layout layout, fw_trans ta, int m, int n, float alpha, const float *a,
+                int lda, const float *x, int incx, float beta, float *y, int incy,
+                const fw_config *cfg)
+{
+    return gemv_generic(FW_F32, layout, ta, m, n, &alpha, a, lda, x, incx, &beta, y, incy, cfg);
+}
+
+int fw_dgemv_ex(fw_layout layout, fw_trans ta, int m, int n, double alpha, const double *a,
+                int lda, const double *x, int incx, double beta, double *y, int incy,
+                const fw_config *cfg)
+{
+    return gemv_generic(FW_F64, layout, ta, m, n, &alpha, a, lda, x, incx, &beta, y, incy, cfg);
+}
+
+int fw_sgemv(fw_layout layout, fw_trans ta, int m, int n, float alpha, const float *a, int lda,
+             const float *x, int incx, float beta, float *y, int incy)
+{
+    return fw_sgemv_ex(layout, ta, m, n, alpha, a, lda, x, incx, beta, y, incy, NULL);
+}
+
+int fw_dgemv(fw_layout layout, fw_trans ta, int m, int n, double alpha, const double *a,
+             int lda, const double *x, int incx, double beta, double *y, int incy)
+{
+    return fw_dgemv_ex(layout, ta, m, n, alpha, a, lda, x, incx, beta, y, incy, NULL);
+}

@@ -1,0 +1,6 @@
+/* Portable C dgemv: y += alpha*A*x, 4 columns per pass. */
+#define FW_DOUBLE
+#include "vec_ops.h"
+#define FW_GEMV_NAME_N fw_generic_dgemv_n4
+#define FW_GEMV_N_COLS 4
+#include "gemv_kernel_template.h"
