@@ -6,19 +6,34 @@
 
 /* GEMM microkernel.
  *   C[MR x NR] = beta * C + alpha * A * B
- *   a: packed micro-panel of A, MR x k, column p at a + p*MR, 64-byte aligned.
+ *   a: packed micro-panel of A, MR x k, column p at a + p*MR (element-aligned: the panel
+ *      buffer starts on 64 bytes, later panels follow it contiguously).
  *   b: micro-panel of B, k x NR, element (p, j) at b[p*rs_b + j*cs_b]. Packed panels have
  *      rs_b == NR and cs_b == 1 (the fast loop); any other strides read B where it lies,
- *      which is how the direct and skinny paths skip packing B.
+ *      which is how the skinny path skips packing B.
  *   c: column-major tile, element (i, j) at c[i + j*ldc]; the full MR x NR tile is written.
  *   beta == 0: C is not read (NaN or Inf in C must not leak).
  *   alpha and beta point to a float or a double, as the precision says.
  * Edge tiles and C with a non-unit row stride are handled by the driver through a buffer. */
+
+/* Most threads one call may use (the driver keeps per-thread state on the stack). */
+#define FW_MAX_THREADS 1024
+
 /* Largest MR x NR tile the driver's edge buffer holds; the registry test enforces it. */
 #define FW_MAX_TILE 512
 
 typedef void (*fw_gemm_ukr_fn)(long k, const void *alpha, const void *a, const void *b,
                                long rs_b, long cs_b, const void *beta, void *c, long ldc);
+
+/* Direct twin of a GEMM microkernel, for problems too small to pay for packing.
+ *   C[m x n] = beta * C + alpha * A * B, 1 <= m <= MR, 1 <= n <= NR, k >= 1.
+ *   a: A(i, p) at a[i + p*lda], read in place; rows >= m are never read.
+ *   b: B(p, j) at b[p*rs_b + j*cs_b], any strides; columns >= n are never read.
+ *   c: column-major, element (i, j) at c[i + j*ldc]; only the m x n corner is written.
+ *   beta == 0: C is not read. alpha == 0: A and B are not read. */
+typedef void (*fw_gemm_direct_fn)(long m, long n, long k, const void *alpha, const void *a,
+                                  long lda, const void *b, long rs_b, long cs_b,
+                                  const void *beta, void *c, long ldc);
 
 /* GEMV kernels, unit strides; the driver applies beta and gathers strided vectors first.
  *   N: y[0..m) += alpha * A * x[0..n)      (A column-major m x n, leading dimension lda)
@@ -30,7 +45,10 @@ typedef struct fw_kernel {
     fw_kernel_info info;
     unsigned cpu_features; /* FW_CPU_* bits the kernel needs */
     union {
-        fw_gemm_ukr_fn gemm;
+        struct {
+            fw_gemm_ukr_fn gemm;      /* packed panels, full tiles */
+            fw_gemm_direct_fn direct; /* its direct twin */
+        };
         fw_gemv_fn gemv;
     } fn;
 } fw_kernel;

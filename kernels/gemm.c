@@ -83,7 +83,10 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
     }
     fw_gemm_plan plan;
     fw_gemm_plan_make(prec, &p, cfg, &plan);
-    (prec == FW_F64 ? fw_dgemm_run : fw_sgemm_run)(&p, &plan);
+    if (plan.direct)
+        (prec == FW_F64 ? fw_dgemm_direct : fw_sgemm_direct)(&p, &plan);
+    else
+        (prec == FW_F64 ? fw_dgemm_run : fw_sgemm_run)(&p, &plan);
     return 0;
 }
 

@@ -6,12 +6,14 @@
 #define FW_T float
 #define FW_NAME(x) fw_s##x
 #include "gemm_driver_template.h"
+#include "gemm_direct_template.h"
 #undef FW_T
 #undef FW_NAME
 
 #define FW_T double
 #define FW_NAME(x) fw_d##x
 #include "gemm_driver_template.h"
+#include "gemm_direct_template.h"
 #undef FW_T
 #undef FW_NAME
 
@@ -68,14 +70,31 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
     /* The microkernel stores columns of C: give C a unit row stride when it has one. */
     if (p->rs_c != 1 && p->cs_c == 1)
         transpose_problem(p);
+    plan->ukr = fw_kernel_get(cfg->gemm_kernel);
+    const double mnk = (double)p->m * (double)p->n * (double)p->k;
+    int threads = omp_in_parallel() ? 1 : cfg->threads ? cfg->threads : fw_default_threads();
+    /* Each thread needs at least a direct-path-sized share to pay for the team, so like
+     * OpenBLAS's setting the count is a maximum. */
+    if (cfg->direct_max_mnk > 0 && mnk / cfg->direct_max_mnk < threads)
+        threads = mnk / cfg->direct_max_mnk > 1 ? (int)(mnk / cfg->direct_max_mnk) : 1;
+    /* On one thread the direct path beats packing far beyond direct_max_mnk (f64 up to
+     * ~300^3 on Zen 5), so a problem below two shares runs direct. */
+    int direct = mnk <= cfg->direct_max_mnk || (threads == 1 && mnk < 2 * cfg->direct_max_mnk);
+    /* The direct path writes C in place, column by column, and needs nothing else. */
+    plan->direct = direct && p->rs_c == 1;
+    if (plan->direct) {
+        plan->pack_b = 0;
+        plan->mc = cfg->mc;
+        plan->kc = cfg->kc;
+        plan->nc = cfg->nc;
+        plan->threads = plan->jc_ways = plan->ic_ways = plan->jr_ways = 1;
+        return;
+    }
     /* Skinny in n: transpose so the large operand becomes B, read where it lies. */
     if (p->n <= cfg->skinny_mn && p->n < p->m)
         transpose_problem(p);
 
-    plan->ukr = fw_kernel_get(cfg->gemm_kernel);
     const int mr = plan->ukr->info.mr, nr = plan->ukr->info.nr;
-    double mnk = (double)p->m * (double)p->n * (double)p->k;
-    int direct = mnk <= cfg->direct_max_mnk;
     plan->pack_b = !(direct || p->m <= cfg->skinny_mn || p->k <= cfg->skinny_k);
 
     /* Even KC passes: k slightly above KC would otherwise leave a thin last pass. */
@@ -84,17 +103,6 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
     plan->mc = cfg->mc;
     plan->nc = cfg->nc;
 
-    int threads = 1;
-    if (!direct && !omp_in_parallel()) {
-        threads = cfg->threads;
-        if (!threads) {
-            threads = fw_default_threads();
-            /* Each thread needs at least a direct-path-sized share to pay for the team. */
-            double shares = cfg->direct_max_mnk > 0 ? mnk / cfg->direct_max_mnk : threads;
-            if (shares < threads)
-                threads = shares > 1 ? (int)shares : 1;
-        }
-    }
     plan->threads = threads;
     if (cfg->jc_ways && (long)cfg->jc_ways * cfg->ic_ways * cfg->jr_ways == threads) {
         plan->jc_ways = cfg->jc_ways;

@@ -23,12 +23,15 @@ typedef struct fw_gemm_plan {
     long mc, kc, nc;
     int threads, jc_ways, ic_ways, jr_ways;
     int pack_b;                 /* 0: the microkernel reads B where it lies */
+    int direct;                 /* 1: fw_?gemm_direct runs it; rs_c == 1 */
 } fw_gemm_plan;
 
 void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *cfg,
                        fw_gemm_plan *plan);
 void fw_sgemm_run(const fw_gemm_problem *p, const fw_gemm_plan *plan);
 void fw_dgemm_run(const fw_gemm_problem *p, const fw_gemm_plan *plan);
+void fw_sgemm_direct(const fw_gemm_problem *p, const fw_gemm_plan *plan);
+void fw_dgemm_direct(const fw_gemm_problem *p, const fw_gemm_plan *plan);
 void fw_sgemm_scale_c(const fw_gemm_problem *p);
 void fw_dgemm_scale_c(const fw_gemm_problem *p);
 

@@ -9,7 +9,12 @@
  *   any strides: one pointer per group of 4 columns, the others 1-3 column steps away, so the
  *   NR column addresses fit in the integer registers and each broadcast stays a single load.
  * B is not prefetched: the packed panel sits in L1, and the strided paths walk B with constant
- * strides, which the hardware prefetchers follow. */
+ * strides, which the hardware prefetchers follow.
+ *
+ * Every variant also gets its direct twin <name>_direct (fw_gemm_direct_fn): an m x n corner of
+ * the tile with A read in place. It shares the k step and the update of C; it differs in the A
+ * loads (masked to rows < m), the B addresses (columns >= n clamped to column n-1), and in
+ * running only the vectors and, for small n, the half of the columns that the corner needs. */
 
 #include "fw_internal.h"
 
@@ -38,16 +43,85 @@
 #endif
 #define FW_UKR_LINE ((int)(64 / sizeof(fw_real)))
 
-/* One k step: A column at AP, B(p, j) at BP[j * CS]. */
-#define FW_UKR_STEP(AP, BP, CS)                                                               \
+/* A column loads: whole vectors for the tile; for the direct twin the first lanes[I] lanes of
+ * vector I (rows < m), whose masks depend on m only and leave the k loop. */
+#define FW_UKR_LOAD_FULL(P, I) fw_vload(P)
+#define FW_UKR_LOAD_ROWS(P, I) fw_vload_first((P), lanes[I])
+/* Rows of vector I of a C column to update: all, or those < m. */
+#define FW_UKR_LANES_FULL(I) FW_VLEN
+#define FW_UKR_LANES_ROWS(I) lanes[I]
+
+/* One k step on the first NV vectors and NC columns of the tile (constants): A column at AP
+ * read with LOAD, B(p, j) at BADDR(j). */
+#define FW_UKR_STEP(NV, NC, LOAD, AP, BADDR)                                                  \
     do {                                                                                      \
         fw_vec av_[FW_MV];                                                                    \
-        _Pragma("GCC unroll 64") for (int i_ = 0; i_ < FW_MV; i_++)                           \
-            av_[i_] = fw_vload((AP) + i_ * FW_VLEN);                                          \
-        _Pragma("GCC unroll 64") for (int j_ = 0; j_ < FW_NR; j_++) {                         \
-            fw_vec bv_ = fw_vbcast((BP) + j_ * (CS));                                         \
-            _Pragma("GCC unroll 64") for (int i_ = 0; i_ < FW_MV; i_++)                       \
+        _Pragma("GCC unroll 64") for (int i_ = 0; i_ < (NV); i_++)                            \
+            av_[i_] = LOAD((AP) + i_ * FW_VLEN, i_);                                          \
+        _Pragma("GCC unroll 64") for (int j_ = 0; j_ < (NC); j_++) {                          \
+            fw_vec bv_ = fw_vbcast(BADDR(j_));                                                \
+            _Pragma("GCC unroll 64") for (int i_ = 0; i_ < (NV); i_++)                        \
                 acc[j_][i_] = fw_vfma(av_[i_], bv_, acc[j_][i_]);                             \
+        }                                                                                     \
+    } while (0)
+
+/* B addresses of the k loops below: row u_ of a row-contiguous block, a column of a group of
+ * four, a column of the direct twin (clamped) at row offset pb. */
+#define FW_UKR_B_ROW(J) (b + u_ * rs_ + (J))
+#define FW_UKR_B_GROUP(J) (bg[(J) / 4] + ((J) % 4) * cs_b)
+#define FW_UKR_B_CLAMPED(J) (bc[J] + pb)
+
+#define FW_UKR_ZERO_ACC()                                                                     \
+    fw_vec acc[FW_NR][FW_MV];                                                                 \
+    _Pragma("GCC unroll 64") for (int j_ = 0; j_ < FW_NR; j_++)                               \
+        _Pragma("GCC unroll 64") for (int i_ = 0; i_ < FW_MV; i_++)                           \
+            acc[j_][i_] = fw_vzero()
+
+/* Vectors i_ < NVECS of the first NCOLS columns of C (vector i_ of column j_ at cp_): a
+ * vector with all rows to update becomes VNEW, one with only LANES(i_) < VLEN runs PARTIAL. */
+#define FW_UKR_FOR_C(LANES, NVECS, NCOLS, VNEW, PARTIAL)                                      \
+    _Pragma("GCC unroll 64") for (int j_ = 0; j_ < FW_NR; j_++)                               \
+        if (j_ < (NCOLS))                                                                     \
+            _Pragma("GCC unroll 64") for (int i_ = 0; i_ < FW_MV; i_++) {                     \
+                fw_real *cp_ = c + j_ * ldc + i_ * FW_VLEN;                                   \
+                if (i_ >= (NVECS))                                                            \
+                    continue;                                                                 \
+                if (LANES(i_) == FW_VLEN)                                                     \
+                    fw_vstore(cp_, VNEW);                                                     \
+                else                                                                          \
+                    PARTIAL;                                                                  \
+            }
+
+/* Rows < LANES(i_) of a partial vector read and written one by one, each row's new value
+ * SNEW(t, c) from t = alpha*acc and its old value c. Not masked: a load cannot take its data
+ * from an in-flight masked store, so a series of calls on the same C stalled by ~100 ns each
+ * (Zen 5); scalar stores forward. With beta == 0 nothing is read and the masked store wins. */
+#define FW_UKR_ROWWISE(LANES, SNEW)                                                           \
+    do {                                                                                      \
+        fw_real t_[FW_VLEN];                                                                  \
+        fw_vstore(t_, fw_vmul(va_, acc[j_][i_]));                                             \
+        for (int r_ = 0; r_ < LANES(i_); r_++)                                                \
+            cp_[r_] = SNEW(t_[r_], cp_[r_]);                                                  \
+    } while (0)
+#define FW_UKR_NEW_B1(T, C) ((T) + (C))
+#define FW_UKR_NEW_BX(T, C) ((T) + beta * (C))
+
+/* C = beta*C + alpha*acc on the rows LANES(i) of vectors i < NVECS of the first NCOLS columns.
+ * alpha once, at the end; beta == 0 never reads C, beta == 1 is a plain add. */
+#define FW_UKR_UPDATE_C(LANES, NVECS, NCOLS)                                                  \
+    do {                                                                                      \
+        const fw_vec va_ = fw_vset1(alpha);                                                   \
+        if (beta == 0) {                                                                      \
+            FW_UKR_FOR_C(LANES, NVECS, NCOLS, fw_vmul(va_, acc[j_][i_]),                      \
+                         fw_vstore_first(cp_, fw_vmul(va_, acc[j_][i_]), LANES(i_)));         \
+        } else if (beta == 1) {                                                               \
+            FW_UKR_FOR_C(LANES, NVECS, NCOLS, fw_vfma(va_, acc[j_][i_], fw_vload(cp_)),       \
+                         FW_UKR_ROWWISE(LANES, FW_UKR_NEW_B1));                               \
+        } else {                                                                              \
+            const fw_vec vb_ = fw_vset1(beta);                                                \
+            FW_UKR_FOR_C(LANES, NVECS, NCOLS,                                                 \
+                         fw_vfma(va_, acc[j_][i_], fw_vmul(vb_, fw_vload(cp_))),              \
+                         FW_UKR_ROWWISE(LANES, FW_UKR_NEW_BX));                               \
         }                                                                                     \
     } while (0)
 
@@ -65,13 +139,14 @@
         for (; p_ + FW_UKR_KU <= k; p_ += FW_UKR_KU) {                                        \
             FW_UKR_PREFETCH_A(a, FW_UKR_KU);                                                  \
             _Pragma("GCC unroll 64") for (int u_ = 0; u_ < FW_UKR_KU; u_++)                    \
-                FW_UKR_STEP(a + u_ * FW_MR, b + u_ * rs_, 1);                                 \
+                FW_UKR_STEP(FW_MV, FW_NR, FW_UKR_LOAD_FULL, a + u_ * FW_MR, FW_UKR_B_ROW);    \
             a += FW_UKR_KU * FW_MR;                                                           \
             b += FW_UKR_KU * rs_;                                                             \
         }                                                                                     \
         if (FW_UKR_KU > 1)                                                                    \
             for (; p_ < k; p_++) {                                                            \
-                FW_UKR_STEP(a, b, 1);                                                         \
+                const int u_ = 0;                                                             \
+                FW_UKR_STEP(FW_MV, FW_NR, FW_UKR_LOAD_FULL, a, FW_UKR_B_ROW);                 \
                 a += FW_MR;                                                                   \
                 b += rs_;                                                                     \
             }                                                                                 \
@@ -102,10 +177,7 @@ void FW_UKR_NAME(long k, const void *alpha_, const void *a_, const void *b_, lon
         }
     }
 
-    fw_vec acc[FW_NR][FW_MV];
-    _Pragma("GCC unroll 64") for (int j = 0; j < FW_NR; j++)
-        _Pragma("GCC unroll 64") for (int i = 0; i < FW_MV; i++)
-            acc[j][i] = fw_vzero();
+    FW_UKR_ZERO_ACC();
 
     if (cs_b == 1 && rs_b == FW_NR) {
         FW_UKR_KLOOP_ROWS(FW_NR);
@@ -117,46 +189,94 @@ void FW_UKR_NAME(long k, const void *alpha_, const void *a_, const void *b_, lon
         _Pragma("GCC unroll 64") for (int g = 0; g < FW_UKR_NG; g++)
             bg[g] = b + 4 * g * cs_b;
         for (long p = 0; p < k; p++) {
-            fw_vec av[FW_MV];
             FW_UKR_PREFETCH_A(a, 1);
-            _Pragma("GCC unroll 64") for (int i = 0; i < FW_MV; i++)
-                av[i] = fw_vload(a + i * FW_VLEN);
-            _Pragma("GCC unroll 64") for (int j = 0; j < FW_NR; j++) {
-                fw_vec bv = fw_vbcast(bg[j / 4] + (j % 4) * cs_b);
-                _Pragma("GCC unroll 64") for (int i = 0; i < FW_MV; i++)
-                    acc[j][i] = fw_vfma(av[i], bv, acc[j][i]);
-            }
+            FW_UKR_STEP(FW_MV, FW_NR, FW_UKR_LOAD_FULL, a, FW_UKR_B_GROUP);
             _Pragma("GCC unroll 64") for (int g = 0; g < FW_UKR_NG; g++)
                 bg[g] += rs_b;
             a += FW_MR;
         }
     }
 
-    /* alpha once, at the end; beta == 0 never reads C, beta == 1 is a plain add. */
-    const fw_vec va = fw_vset1(alpha);
-    if (beta == 0) {
-        _Pragma("GCC unroll 64") for (int j = 0; j < FW_NR; j++)
-            _Pragma("GCC unroll 64") for (int i = 0; i < FW_MV; i++)
-                fw_vstore(c + j * ldc + i * FW_VLEN, fw_vmul(va, acc[j][i]));
-    } else if (beta == 1) {
-        _Pragma("GCC unroll 64") for (int j = 0; j < FW_NR; j++)
-            _Pragma("GCC unroll 64") for (int i = 0; i < FW_MV; i++) {
-                fw_real *cp = c + j * ldc + i * FW_VLEN;
-                fw_vstore(cp, fw_vfma(va, acc[j][i], fw_vload(cp)));
-            }
-    } else {
-        const fw_vec vb = fw_vset1(beta);
-        _Pragma("GCC unroll 64") for (int j = 0; j < FW_NR; j++)
-            _Pragma("GCC unroll 64") for (int i = 0; i < FW_MV; i++) {
-                fw_real *cp = c + j * ldc + i * FW_VLEN;
-                fw_vstore(cp, fw_vfma(va, acc[j][i], fw_vmul(vb, fw_vload(cp))));
-            }
+    FW_UKR_UPDATE_C(FW_UKR_LANES_FULL, FW_MV, FW_NR);
+}
+
+/* The direct twin's k loop on the first NV vectors and NC columns. */
+#define FW_UKR_DIRECT_KLOOP(NV, NC)                                                           \
+    do {                                                                                      \
+        long pb = 0;                                                                          \
+        for (long p_ = 0; p_ < k; p_++) {                                                     \
+            FW_UKR_STEP(NV, NC, FW_UKR_LOAD_ROWS, a, FW_UKR_B_CLAMPED);                       \
+            a += lda;                                                                         \
+            pb += rs_b;                                                                       \
+        }                                                                                     \
+    } while (0)
+/* Columns of the twin's narrow k loop, for n up to half the tile. */
+#define FW_UKR_NR_HALF ((FW_NR + 1) / 2)
+/* The k loop on NV vectors, narrow when n allows. */
+#define FW_UKR_DIRECT_KLOOP_N(NV)                                                             \
+    do {                                                                                      \
+        if (n <= FW_UKR_NR_HALF)                                                              \
+            FW_UKR_DIRECT_KLOOP(NV, FW_UKR_NR_HALF);                                          \
+        else                                                                                  \
+            FW_UKR_DIRECT_KLOOP(NV, FW_NR);                                                   \
+    } while (0)
+
+#define FW_UKR_CAT_(x, y) x##y
+#define FW_UKR_CAT(x, y) FW_UKR_CAT_(x, y)
+#define FW_UKR_DIRECT FW_UKR_CAT(FW_UKR_NAME, _direct)
+
+/* The direct twin (fw_gemm_direct_fn): C[m x n] = beta*C + alpha*A*B with A(i, p) at
+ * a[i + p*lda], for the small problems the direct path runs without packing. */
+void FW_UKR_DIRECT(long m, long n, long k, const void *alpha_, const void *a_, long lda,
+                   const void *b_, long rs_b, long cs_b, const void *beta_, void *c_, long ldc)
+{
+    const fw_real *restrict a = (const fw_real *)a_;
+    const fw_real *restrict b = (const fw_real *)b_;
+    fw_real *restrict c = (fw_real *)c_;
+    const fw_real alpha = *(const fw_real *)alpha_;
+    const fw_real beta = *(const fw_real *)beta_;
+
+    if (alpha == 0) /* A and B are not referenced (BLAS semantics) */
+        k = 0;
+
+    /* Rows < m in each vector of a column: A rows >= m are neither read nor stored to C. */
+    int lanes[FW_MV];
+    _Pragma("GCC unroll 64") for (int i = 0; i < FW_MV; i++) {
+        long r = m - (long)i * FW_VLEN;
+        lanes[i] = r <= 0 ? 0 : r >= FW_VLEN ? FW_VLEN : (int)r;
     }
+    const long vecs = (m + FW_VLEN - 1) / FW_VLEN; /* vectors of C with a row < m */
+    /* Columns >= n read column n-1 instead, so the k loop has no branch on n; their sums are
+     * never stored. */
+    const fw_real *bc[FW_NR];
+    _Pragma("GCC unroll 64") for (int j = 0; j < FW_NR; j++)
+        bc[j] = b + (j < n ? j : n - 1) * cs_b;
+
+    FW_UKR_ZERO_ACC();
+    /* Vectors with no row < m stay out of the k loop: a loop for each count of live vectors
+     * below 4 (a constant in each, so acc stays in registers), the whole tile above. */
+    switch (vecs) {
+    case 1:
+        FW_UKR_DIRECT_KLOOP_N(1);
+        break;
+    case 2:
+        FW_UKR_DIRECT_KLOOP_N(FW_MV < 2 ? FW_MV : 2);
+        break;
+    case 3:
+        FW_UKR_DIRECT_KLOOP_N(FW_MV < 3 ? FW_MV : 3);
+        break;
+    default:
+        FW_UKR_DIRECT_KLOOP_N(FW_MV);
+        break;
+    }
+    FW_UKR_UPDATE_C(FW_UKR_LANES_ROWS, vecs, n);
 }
 
 /* The definition above must match the registry's function-pointer type. */
 _Static_assert(__builtin_types_compatible_p(__typeof__(&FW_UKR_NAME), fw_gemm_ukr_fn),
                "microkernel signature differs from fw_gemm_ukr_fn");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&FW_UKR_DIRECT), fw_gemm_direct_fn),
+               "direct twin signature differs from fw_gemm_direct_fn");
 
 #undef FW_MV
 #undef FW_UKR_NG
@@ -164,3 +284,22 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&FW_UKR_NAME), fw_gemm_uk
 #undef FW_UKR_STEP
 #undef FW_UKR_PREFETCH_A
 #undef FW_UKR_KLOOP_ROWS
+#undef FW_UKR_LOAD_FULL
+#undef FW_UKR_LOAD_ROWS
+#undef FW_UKR_LANES_FULL
+#undef FW_UKR_LANES_ROWS
+#undef FW_UKR_ROWWISE
+#undef FW_UKR_NEW_B1
+#undef FW_UKR_NEW_BX
+#undef FW_UKR_B_ROW
+#undef FW_UKR_B_GROUP
+#undef FW_UKR_B_CLAMPED
+#undef FW_UKR_ZERO_ACC
+#undef FW_UKR_FOR_C
+#undef FW_UKR_UPDATE_C
+#undef FW_UKR_DIRECT_KLOOP
+#undef FW_UKR_DIRECT_KLOOP_N
+#undef FW_UKR_NR_HALF
+#undef FW_UKR_CAT_
+#undef FW_UKR_CAT
+#undef FW_UKR_DIRECT

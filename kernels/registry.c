@@ -5,7 +5,10 @@
 
 #define FW_GEMM_KERNEL(isa, prec, mr, nr, fn)                                        \
     void fn(long k, const void *alpha, const void *a, const void *b, long rs_b, long cs_b, \
-            const void *beta, void *c, long ldc);
+            const void *beta, void *c, long ldc);                                        \
+    void fn##_direct(long m, long n, long k, const void *alpha, const void *a, long lda,   \
+                     const void *b, long rs_b, long cs_b, const void *beta, void *c,      \
+                     long ldc);
 #define FW_GEMV_KERNEL(kind, isa, prec, inflight, fn)                                \
     void fn(long m, long n, const void *alpha, const void *a, long lda, const void *x, void *y);
 #if defined(__x86_64__)
@@ -17,8 +20,9 @@
 #undef FW_GEMV_KERNEL
 
 /* The name of a kernel is its function name without the "fw_" prefix. */
-#define FW_GEMM_KERNEL(isa, prec, mr, nr, fn) \
-    {{&#fn[3], FW_KIND_GEMM, isa, prec, mr, nr}, isa##_FEATURES, {.gemm = fn}},
+#define FW_GEMM_KERNEL(isa, prec, mr, nr, fn)                       \
+    {{&#fn[3], FW_KIND_GEMM, isa, prec, mr, nr}, isa##_FEATURES,     \
+     {.gemm = fn, .direct = fn##_direct}},
 #define FW_GEMV_KERNEL(kind, isa, prec, inflight, fn) \
     {{&#fn[3], kind, isa, prec, inflight, 1}, isa##_FEATURES, {.gemv = fn}},
 #define FW_ISA_AVX512_FEATURES FW_CPU_NEEDS_AVX512
