@@ -128,9 +128,11 @@ const fw_cache_info *fw_caches(void)
     return &info;
 }
 
+static int line_of(const fw_cache_level *c) { return c->line > 0 ? c->line : 64; }
+
 static long sets_of(const fw_cache_level *c, int ways)
 {
-    long s = c->size / ((long)ways * c->line);
+    long s = c->size / ((long)ways * line_of(c));
     return s > 0 ? s : 1;
 }
 
@@ -152,17 +154,17 @@ void fw_model_blocking(const fw_cache_info *ci, int mr, int nr, int s, int *mc_o
     long car = (long)((w1 - 1) / (1.0 + (double)nr / mr));
     if (car < 1)
         car = 1;
-    long kc = car * n1 * l1->line / ((long)mr * s);
+    long kc = car * n1 * line_of(l1) / ((long)mr * s);
     kc = kc < 16 ? 16 : kc & ~7L;
 
     /* MC: the MC x KC block of A fills L2 less the ways that two B micro-panels take. */
     int w2 = ways_of(l2);
     long n2 = sets_of(l2, w2);
-    long b_ways = (2L * kc * nr * s + (long)l2->line * n2 - 1) / ((long)l2->line * n2);
+    long b_ways = (2L * kc * nr * s + (long)line_of(l2) * n2 - 1) / ((long)line_of(l2) * n2);
     long cac = w2 - 1 - b_ways;
     if (cac < 1)
         cac = 1;
-    long mc = cac * n2 * l2->line / (kc * s);
+    long mc = cac * n2 * line_of(l2) / (kc * s);
     mc = mc / mr * mr;
     if (mc < mr)
         mc = mr;
@@ -172,11 +174,11 @@ void fw_model_blocking(const fw_cache_info *ci, int mr, int nr, int s, int *mc_o
     const fw_cache_level *last = l3->size > 0 ? l3 : l2;
     int w3 = ways_of(last);
     long n3 = sets_of(last, w3);
-    long a_ways = (2L * kc * mc * s + (long)last->line * n3 - 1) / ((long)last->line * n3);
+    long a_ways = (2L * kc * mc * s + (long)line_of(last) * n3 - 1) / ((long)line_of(last) * n3);
     long cbc = w3 - 1 - a_ways;
     if (cbc < 1)
         cbc = 1;
-    long nc = cbc * n3 * last->line / (kc * s);
+    long nc = cbc * n3 * line_of(last) / (kc * s);
     if (nc > FW_NC_MAX)
         nc = FW_NC_MAX;
     nc = nc / nr * nr;

@@ -30,7 +30,7 @@ static int env_threads(const char *name)
         return 0;
     char *end;
     long t = strtol(v, &end, 10); /* OMP_NUM_THREADS may be a list: its first entry counts */
-    if (end == v || (*end && *end != ',') || t < 1 || t > 4096)
+    if (end == v || (*end && *end != ',') || t < 1 || t > FW_MAX_THREADS)
         return 0;
     return (int)t;
 }
@@ -135,6 +135,10 @@ int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t l
     }
     if (cfg->threads < 0 || cfg->jc_ways < 0 || cfg->ic_ways < 0 || cfg->jr_ways < 0) {
         snprintf(msg, len, "threads and ways must not be negative");
+        return -1;
+    }
+    if (cfg->threads > FW_MAX_THREADS) {
+        snprintf(msg, len, "threads=%d is more than %d", cfg->threads, FW_MAX_THREADS);
         return -1;
     }
     int ways_set = cfg->jc_ways || cfg->ic_ways || cfg->jr_ways;

@@ -79,7 +79,7 @@ typedef struct fw_config {
     int gemv_n_kernel;     /* registry index for y += A*x on column-major A */
     int gemv_t_kernel;     /* registry index for y += A^T*x on column-major A */
     int mc, kc, nc;        /* cache blocking (rows of A, depth, columns of B) */
-    int threads;           /* total threads; 0 = the library's default count */
+    int threads;           /* most threads a call uses (fewer on small problems); 0 = default */
     int jc_ways, ic_ways, jr_ways; /* split of threads over the jc, ic, jr loops; 0 = choose */
     double direct_max_mnk; /* m*n*k at or below this: direct path, no packing */
     int skinny_k;          /* k at or below this: skinny path (no packing of B) */
