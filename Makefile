@@ -79,7 +79,12 @@ test:
 	  $(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang WERROR=-Werror all; fi
 	tests/run_tests.sh $(BUILD) $(BUILD)/asan
 
-test-quick: tests lib
+# flopwatt against OpenBLAS, interleaved and verified (bench/compare_openblas.sh); QUICK=1
+# runs the one-minute subset.
+bench-core: cli
+	QUICK=$(QUICK) FLOPWATT=$(OUT)/flopwatt bench/compare_openblas.sh
+
+test-quick: all tests
 	tests/run_tests.sh $(OUT)
 
 clean:

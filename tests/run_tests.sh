@@ -4,6 +4,7 @@
 set -u
 passed=0 failed=0
 for dir in "$@"; do
+    export FW_CLI="$dir/flopwatt"  # the CLI test runs the command of the same build
     for t in "$dir"/tests/test_*; do
         [ -x "$t" ] || continue
         out=$("$t" 2>&1); rc=$?

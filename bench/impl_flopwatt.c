@@ -1,0 +1,110 @@
+#include "impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int kernel; /* registry index forced by the user, or -1 */
+    fw_config cfg;
+} fw_state;
+
+static const char *kind_name(fw_kernel_kind k)
+{
+    return k == FW_KIND_GEMM ? "gemm" : k == FW_KIND_GEMV_N ? "gemv_n" : "gemv_t";
+}
+
+/* The GEMV kernel a call runs: N on column-major A (or row-major A transposed), T else. */
+static fw_kernel_kind gemv_kind(const blas_call *c)
+{
+    return (c->layout == FW_COL_MAJOR) == (c->ta == FW_NO_TRANS) ? FW_KIND_GEMV_N
+                                                                  : FW_KIND_GEMV_T;
+}
+
+static int fw_prepare(impl *self, const blas_call *c, char *msg, size_t len)
+{
+    fw_state *s = self->state;
+    fw_default_config(c->prec, &s->cfg);
+    s->cfg.threads = c->threads;
+    if (s->kernel >= 0) {
+        const fw_kernel_info *k = fw_kernel_at(s->kernel);
+        fw_kernel_kind want = c->op == CALL_GEMM ? FW_KIND_GEMM : gemv_kind(c);
+        if (k->kind != want) {
+            snprintf(msg, len, "kernel %s is a %s kernel but this call runs a %s kernel",
+                     k->name, kind_name(k->kind), kind_name(want));
+            return -1;
+        }
+        if (k->prec != c->prec) {
+            snprintf(msg, len, "kernel %s is %s but the call is %s", k->name,
+                     k->prec == FW_F64 ? "double" : "single",
+                     c->prec == FW_F64 ? "double" : "single");
+            return -1;
+        }
+        if (want == FW_KIND_GEMM) {
+            s->cfg.gemm_kernel = s->kernel;
+            /* The blocking must fit the new tile (multiples of MR and NR). */
+            fw_model_blocking(fw_caches(), k->mr, k->nr, (int)call_elem_size(c), &s->cfg.mc,
+                              &s->cfg.kc, &s->cfg.nc);
+        } else if (want == FW_KIND_GEMV_N) {
+            s->cfg.gemv_n_kernel = s->kernel;
+        } else {
+            s->cfg.gemv_t_kernel = s->kernel;
+        }
+    }
+    char why[200];
+    if (fw_config_check(c->prec, &s->cfg, why, sizeof why) != 0) {
+        snprintf(msg, len, "flopwatt configuration rejected: %s", why);
+        return s->kernel >= 0 ? -1 : -2; /* the default configuration is not the user's fault */
+    }
+    return 0;
+}
+
+static int fw_run(impl *self, const blas_call *c, const void *a, const void *b, void *out)
+{
+    fw_state *s = self->state;
+    call_dims d;
+    call_dims_get(c, &d);
+    if (c->op == CALL_GEMM) {
+        if (c->prec == FW_F64)
+            return fw_dgemm_ex(c->layout, c->ta, c->tb, c->m, c->n, c->k, c->alpha, a, d.lda,
+                               b, d.ldb, c->beta, out, d.ldc, &s->cfg);
+        return fw_sgemm_ex(c->layout, c->ta, c->tb, c->m, c->n, c->k, (float)c->alpha, a,
+                           d.lda, b, d.ldb, (float)c->beta, out, d.ldc, &s->cfg);
+    }
+    if (c->prec == FW_F64)
+        return fw_dgemv_ex(c->layout, c->ta, c->m, c->n, c->alpha, a, d.lda, b, 1, c->beta,
+                           out, 1, &s->cfg);
+    return fw_sgemv_ex(c->layout, c->ta, c->m, c->n, (float)c->alpha, a, d.lda, b, 1,
+                       (float)c->beta, out, 1, &s->cfg);
+}
+
+static void fw_close(impl *self)
+{
+    free(self->state);
+    self->state = NULL;
+}
+
+int impl_flopwatt_init(impl *self, const char *kernel, char *msg, size_t len)
+{
+    fw_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(msg, len, "out of memory");
+        return -1;
+    }
+    s->kernel = -1;
+    if (kernel) {
+        s->kernel = fw_kernel_find(kernel);
+        if (s->kernel < 0) {
+            snprintf(msg, len, "unknown kernel '%s' (see flopwatt kernels)", kernel);
+            free(s);
+            return -1;
+        }
+    }
+    self->name = "flopwatt";
+    self->detail = "flopwatt " FLOPWATT_VERSION;
+    self->prepare = fw_prepare;
+    self->run = fw_run;
+    self->close = fw_close;
+    self->state = s;
+    return 0;
+}

@@ -1,0 +1,43 @@
+/* Measures one BLAS call on one or two implementations: operands, preparation, interleaved
+ * timing, then verification of what the timed calls produced. */
+#ifndef BENCH_RUNNER_H
+#define BENCH_RUNNER_H
+
+#include "blas_call.h"
+#include "impl.h"
+#include "sampler.h"
+#include "verify.h"
+
+typedef enum { RUN_OK = 0, RUN_WRONG, RUN_ERROR } run_status;
+
+typedef struct run_opts {
+    sampler_opts sampler;
+    int verify_random; /* random entries checked against the reference, besides the edges */
+    /* Optional: one more task timed interleaved with the implementations, under the same
+     * conditions (a ceiling, such as reading an array of the matrix's size). NULL if none. */
+    sampler_task *companion;
+    double companion_median; /* out: its median seconds per call, NaN if it failed */
+} run_opts;
+
+typedef struct impl_result {
+    run_status status;
+    char why[256];          /* when not RUN_OK */
+    int samples;
+    long inner;             /* calls per sample */
+    double t_median, t_min; /* seconds per call */
+    verify_result check;    /* against the reference */
+} impl_result;
+
+/* Default options for a one-off measurement: 1 warm-up, 5 to 50 samples of >= 1 ms each. */
+void run_opts_default(run_opts *o);
+
+/* Measures c on impls[0..n) (n <= 2), filling res[0..n). With two implementations both
+ * outputs are also compared on every entry, and an entry where they disagree is checked
+ * against the reference to tell which one is wrong. Returns 0 when the call could be set
+ * up (res says how each implementation did), or with a one-line reason in msg: -1 when the
+ * call cannot be run as asked (operands too large for memory, a forced kernel that does
+ * not fit), -2 when an implementation is unusable. */
+int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *res,
+             char *msg, size_t len);
+
+#endif

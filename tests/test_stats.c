@@ -1,0 +1,112 @@
+/* Unit tests of the benchmark's statistics (bench/stats.c) and clock (bench/timer.c). The
+ * test programs link only the library, so the two bench sources are compiled in here. */
+#include <math.h>
+#include <string.h>
+
+#include "testlib.h"
+
+#include "../bench/stats.c"
+#include "../bench/timer.c"
+
+static int near(double a, double b) { return fabs(a - b) <= 1e-12 * (fabs(b) > 1 ? fabs(b) : 1); }
+
+static void test_median(void)
+{
+    double odd[] = {5, 1, 4, 2, 3};
+    double even[] = {10, 40, 20, 30};
+    double one[] = {7};
+    CHECK(stats_median(odd, 5) == 3, "median of 1..5 = %g", stats_median(odd, 5));
+    CHECK(stats_median(even, 4) == 25, "median of 10,20,30,40 = %g", stats_median(even, 4));
+    CHECK(stats_median(one, 1) == 7, "median of one value");
+    CHECK(isnan(stats_median(one, 0)), "median of nothing is NaN");
+    CHECK(odd[0] == 5 && odd[4] == 3 && even[0] == 10, "median leaves its input unsorted");
+}
+
+static void test_extremes(void)
+{
+    double x[] = {3, -1, 8, 2.5};
+    CHECK(stats_min(x, 4) == -1, "min = %g", stats_min(x, 4));
+    CHECK(stats_max(x, 4) == 8, "max = %g", stats_max(x, 4));
+    CHECK(near(stats_mean(x, 4), 3.125), "mean = %g", stats_mean(x, 4));
+    CHECK(isnan(stats_min(x, 0)) && isnan(stats_max(x, 0)) && isnan(stats_mean(x, 0)),
+          "empty sample gives NaN");
+}
+
+static void test_summary(void)
+{
+    double x[] = {9, 1, 8, 2, 7, 3};
+    stats_summary s;
+    CHECK(stats_summarize(x, 6, &s) == 0, "summarize succeeds");
+    CHECK(s.n == 6 && s.min == 1 && s.max == 9 && s.median == 5 && near(s.mean, 5),
+          "summary n=%d min=%g max=%g median=%g mean=%g", s.n, s.min, s.max, s.median, s.mean);
+    CHECK(x[0] == 9 && x[5] == 3, "summarize leaves its input unsorted");
+    CHECK(stats_summarize(x, 0, &s) == -1, "summarize of nothing fails");
+}
+
+static void test_quantiles(void)
+{
+    double x[10];
+    for (int i = 0; i < 10; i++)
+        x[i] = i + 1;
+    /* Type 7 (R's default): quantile(1:10, q). */
+    CHECK(near(stats_quantile_sorted(x, 10, 0.1), 1.9), "q0.1 = %g", stats_quantile_sorted(x, 10, 0.1));
+    CHECK(near(stats_quantile_sorted(x, 10, 0.5), 5.5), "q0.5 = %g", stats_quantile_sorted(x, 10, 0.5));
+    CHECK(near(stats_quantile_sorted(x, 10, 0.75), 7.75), "q0.75 = %g", stats_quantile_sorted(x, 10, 0.75));
+    CHECK(stats_quantile_sorted(x, 10, 0) == 1 && stats_quantile_sorted(x, 10, 1) == 10,
+          "q0 and q1 are the extremes");
+    CHECK(isnan(stats_quantile_sorted(x, 10, 1.5)) && isnan(stats_quantile_sorted(x, 0, 0.5)),
+          "q out of [0,1] or empty sample gives NaN");
+    double y[] = {3, 1, 2};
+    stats_sort(y, 3);
+    CHECK(y[0] == 1 && y[1] == 2 && y[2] == 3, "sort ascending");
+}
+
+static void test_means_of_ratios(void)
+{
+    double r[] = {1, 4};
+    CHECK(near(stats_geomean(r, 2), 2), "geomean(1,4) = %g", stats_geomean(r, 2));
+    CHECK(near(stats_harmonic_mean(r, 2), 1.6), "harmonic(1,4) = %g", stats_harmonic_mean(r, 2));
+    double same[] = {1.3, 1.3, 1.3};
+    CHECK(near(stats_geomean(same, 3), 1.3), "geomean of equal values is that value");
+    /* Reciprocal ratios cancel in the geometric mean, as ratios should. */
+    double recip[] = {2, 0.5};
+    CHECK(near(stats_geomean(recip, 2), 1), "geomean(2, 1/2) = %g", stats_geomean(recip, 2));
+    double bad[] = {1, 0};
+    CHECK(isnan(stats_geomean(bad, 2)) && isnan(stats_harmonic_mean(bad, 2)),
+          "a non-positive value gives NaN");
+    CHECK(isnan(stats_geomean(r, 0)), "geomean of nothing is NaN");
+    /* Many large ratios must not overflow the product. */
+    double big[400];
+    for (int i = 0; i < 400; i++)
+        big[i] = 1e10;
+    CHECK(near(stats_geomean(big, 400), 1e10), "geomean of 400 x 1e10 = %g", stats_geomean(big, 400));
+}
+
+static void test_timer(void)
+{
+    double res = timer_resolution();
+    CHECK(res > 0 && res < 1e-3, "clock resolution %g s", res);
+    double t0 = timer_now(), t1 = t0;
+    for (int i = 0; i < 1000000 && t1 == t0; i++)
+        t1 = timer_now();
+    CHECK(t1 > t0, "clock advances (%g -> %g)", t0, t1);
+    double prev = timer_now();
+    int monotonic = 1;
+    for (int i = 0; i < 10000; i++) {
+        double t = timer_now();
+        monotonic &= t >= prev;
+        prev = t;
+    }
+    CHECK(monotonic, "clock never goes back");
+}
+
+int main(void)
+{
+    test_median();
+    test_extremes();
+    test_summary();
+    test_quantiles();
+    test_means_of_ratios();
+    test_timer();
+    return fw_test_summary();
+}
