@@ -19,83 +19,13 @@
  * such global here; cblas_xerbla receives the final position, the number the reference
  * prints, so an application's own handler sees the argument that was wrong.
  *
- * The checks are made here, before the native call, because the native layer checks M before
- * N in both layouts. */
+ * The native layer checks in exactly this order and returns these positions, so this layer
+ * only translates the ABI and reports. */
 #include "flopwatt.h"
 #include "fw_cblas.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-
-static int max1(int x) { return x > 1 ? x : 1; }
-
-static int layout_ok(int layout) { return layout == CblasRowMajor || layout == CblasColMajor; }
-
-static int trans_ok(int t) { return t == CblasNoTrans || t == CblasTrans || t == CblasConjTrans; }
-
-/* Conjugation is a no-op on real data. */
-static fw_trans real_trans(int t) { return t == CblasNoTrans ? FW_NO_TRANS : FW_TRANS; }
-
-/* Returns the CBLAS position of the first invalid argument in the reference order, or 0. */
-static int gemm_pos(int layout, int transa, int transb, int m, int n, int k, int lda, int ldb,
-                    int ldc)
-{
-    if (!layout_ok(layout))
-        return 1;
-    if (!trans_ok(transa))
-        return 2;
-    if (!trans_ok(transb))
-        return 3;
-    const int nota = transa == CblasNoTrans, notb = transb == CblasNoTrans;
-    if (layout == CblasColMajor) {
-        if (m < 0)
-            return 4;
-        if (n < 0)
-            return 5;
-        if (k < 0)
-            return 6;
-        if (lda < max1(nota ? m : k))
-            return 9;
-        if (ldb < max1(notb ? k : n))
-            return 11;
-        if (ldc < max1(m))
-            return 14;
-    } else {
-        if (n < 0)
-            return 5;
-        if (m < 0)
-            return 4;
-        if (k < 0)
-            return 6;
-        if (ldb < max1(notb ? n : k))
-            return 11;
-        if (lda < max1(nota ? k : m))
-            return 9;
-        if (ldc < max1(n))
-            return 14;
-    }
-    return 0;
-}
-
-static int gemv_pos(int layout, int trans, int m, int n, int lda, int incx, int incy)
-{
-    if (!layout_ok(layout))
-        return 1;
-    if (!trans_ok(trans))
-        return 2;
-    const int row = layout == CblasRowMajor;
-    if ((row ? n : m) < 0)
-        return row ? 4 : 3;
-    if ((row ? m : n) < 0)
-        return row ? 3 : 4;
-    if (lda < max1(row ? n : m))
-        return 7;
-    if (incx == 0)
-        return 9;
-    if (incy == 0)
-        return 12;
-    return 0;
-}
 
 /* The reference's messages: the enum checks pass the bad value, the others nothing.
  * ntrans is the number of transpose arguments (GEMM 2, GEMV 1). */
@@ -115,10 +45,8 @@ void cblas_sgemm(CBLAS_LAYOUT layout, CBLAS_TRANSPOSE transa, CBLAS_TRANSPOSE tr
                  int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
                  float beta, float *c, int ldc)
 {
-    int pos = gemm_pos((int)layout, (int)transa, (int)transb, m, n, k, lda, ldb, ldc);
-    if (pos == 0)
-        pos = fw_sgemm((fw_layout)layout, real_trans((int)transa), real_trans((int)transb), m, n,
-                       k, alpha, a, lda, b, ldb, beta, c, ldc);
+    int pos = fw_sgemm((fw_layout)layout, (fw_trans)transa, (fw_trans)transb, m, n, k, alpha,
+                       a, lda, b, ldb, beta, c, ldc);
     if (pos)
         report("cblas_sgemm", pos, 2, (int)layout, (int)transa, (int)transb);
 }
@@ -127,10 +55,8 @@ void cblas_dgemm(CBLAS_LAYOUT layout, CBLAS_TRANSPOSE transa, CBLAS_TRANSPOSE tr
                  int n, int k, double alpha, const double *a, int lda, const double *b, int ldb,
                  double beta, double *c, int ldc)
 {
-    int pos = gemm_pos((int)layout, (int)transa, (int)transb, m, n, k, lda, ldb, ldc);
-    if (pos == 0)
-        pos = fw_dgemm((fw_layout)layout, real_trans((int)transa), real_trans((int)transb), m, n,
-                       k, alpha, a, lda, b, ldb, beta, c, ldc);
+    int pos = fw_dgemm((fw_layout)layout, (fw_trans)transa, (fw_trans)transb, m, n, k, alpha,
+                       a, lda, b, ldb, beta, c, ldc);
     if (pos)
         report("cblas_dgemm", pos, 2, (int)layout, (int)transa, (int)transb);
 }
@@ -139,10 +65,8 @@ void cblas_sgemv(CBLAS_LAYOUT layout, CBLAS_TRANSPOSE trans, int m, int n, float
                  const float *a, int lda, const float *x, int incx, float beta, float *y,
                  int incy)
 {
-    int pos = gemv_pos((int)layout, (int)trans, m, n, lda, incx, incy);
-    if (pos == 0)
-        pos = fw_sgemv((fw_layout)layout, real_trans((int)trans), m, n, alpha, a, lda, x, incx,
-                       beta, y, incy);
+    int pos = fw_sgemv((fw_layout)layout, (fw_trans)trans, m, n, alpha, a, lda, x, incx, beta,
+                       y, incy);
     if (pos)
         report("cblas_sgemv", pos, 1, (int)layout, (int)trans, 0);
 }
@@ -151,10 +75,8 @@ void cblas_dgemv(CBLAS_LAYOUT layout, CBLAS_TRANSPOSE trans, int m, int n, doubl
                  const double *a, int lda, const double *x, int incx, double beta, double *y,
                  int incy)
 {
-    int pos = gemv_pos((int)layout, (int)trans, m, n, lda, incx, incy);
-    if (pos == 0)
-        pos = fw_dgemv((fw_layout)layout, real_trans((int)trans), m, n, alpha, a, lda, x, incx,
-                       beta, y, incy);
+    int pos = fw_dgemv((fw_layout)layout, (fw_trans)trans, m, n, alpha, a, lda, x, incx, beta,
+                       y, incy);
     if (pos)
         report("cblas_dgemv", pos, 1, (int)layout, (int)trans, 0);
 }

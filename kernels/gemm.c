@@ -8,7 +8,8 @@ static long max1(long x) { return x > 1 ? x : 1; }
 
 /* Argument positions are those of the native (and CBLAS) argument list:
  * layout 1, ta 2, tb 3, m 4, n 5, k 6, alpha 7, a 8, lda 9, b 10, ldb 11, beta 12, c 13,
- * ldc 14, cfg 15. */
+ * ldc 14, cfg 15. The order is the reference CBLAS's: column-major runs the Fortran checks;
+ * row-major runs them on the transposed problem, so N comes before M and ldb before lda. */
 static int check_gemm_args(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,
                            int lda, int ldb, int ldc)
 {
@@ -18,30 +19,34 @@ static int check_gemm_args(fw_layout layout, fw_trans ta, fw_trans tb, int m, in
         return 2;
     if (!valid_trans(tb))
         return 3;
-    if (m < 0)
-        return 4;
-    if (n < 0)
-        return 5;
-    if (k < 0)
-        return 6;
-    int a_notrans = ta == FW_NO_TRANS, b_notrans = tb == FW_NO_TRANS;
-    /* The leading dimension bounds the length of a stored column (column-major) or row. */
-    long a_len, b_len, c_len;
+    const int a_notrans = ta == FW_NO_TRANS, b_notrans = tb == FW_NO_TRANS;
     if (layout == FW_COL_MAJOR) {
-        a_len = a_notrans ? m : k;
-        b_len = b_notrans ? k : n;
-        c_len = m;
+        if (m < 0)
+            return 4;
+        if (n < 0)
+            return 5;
+        if (k < 0)
+            return 6;
+        if (lda < max1(a_notrans ? m : k))
+            return 9;
+        if (ldb < max1(b_notrans ? k : n))
+            return 11;
+        if (ldc < max1(m))
+            return 14;
     } else {
-        a_len = a_notrans ? k : m;
-        b_len = b_notrans ? n : k;
-        c_len = n;
+        if (n < 0)
+            return 5;
+        if (m < 0)
+            return 4;
+        if (k < 0)
+            return 6;
+        if (ldb < max1(b_notrans ? n : k))
+            return 11;
+        if (lda < max1(a_notrans ? k : m))
+            return 9;
+        if (ldc < max1(n))
+            return 14;
     }
-    if (lda < max1(a_len))
-        return 9;
-    if (ldb < max1(b_len))
-        return 11;
-    if (ldc < max1(c_len))
-        return 14;
     return 0;
 }
 

@@ -189,15 +189,17 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
                         const void *alpha, const void *a, int lda, const void *x, int incx,
                         const void *beta, void *y, int incy, const fw_config *cfg)
 {
-    /* Argument checks in the reference BLAS order; the value is the CBLAS position. */
+    /* Argument checks in the reference CBLAS order (row-major runs the Fortran checks on the
+     * transposed problem, so N comes before M); the value is the CBLAS position. */
     if (layout != FW_ROW_MAJOR && layout != FW_COL_MAJOR)
         return 1;
     if (ta != FW_NO_TRANS && ta != FW_TRANS && ta != FW_CONJ_TRANS)
         return 2;
-    if (m < 0)
-        return 3;
-    if (n < 0)
-        return 4;
+    const int row = layout == FW_ROW_MAJOR;
+    if ((row ? n : m) < 0)
+        return row ? 4 : 3;
+    if ((row ? m : n) < 0)
+        return row ? 3 : 4;
     const int stored_rows = layout == FW_COL_MAJOR ? m : n;
     if (lda < (stored_rows > 1 ? stored_rows : 1))
         return 7;

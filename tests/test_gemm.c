@@ -670,6 +670,8 @@ static void test_invalid_args(fw_precision prec)
         /* The first invalid argument is the one reported. */
         expect_rc(prec, layout, FW_NO_TRANS, 9, -1, N, K, 0, 10, 10, NULL, 3, "tb, m and lda");
         expect_rc(prec, layout, FW_NO_TRANS, FW_NO_TRANS, M, N, -2, 0, 0, 0, NULL, 6, "k and lds");
+        expect_rc(prec, layout, FW_NO_TRANS, FW_NO_TRANS, -1, -1, K, 10, 10, 10, NULL,
+                  layout == FW_ROW_MAJOR ? 5 : 4, "m and n (row-major checks n first)");
         for (int ti = 0; ti < 3; ti++)
             for (int tj = 0; tj < 3; tj++) {
                 fw_trans ta = transes[ti], tb = transes[tj];
@@ -681,8 +683,9 @@ static void test_invalid_args(fw_precision prec)
                 expect_rc(prec, layout, ta, tb, M, N, K, lda - 1, ldb, ldc, NULL, 9, "lda - 1");
                 expect_rc(prec, layout, ta, tb, M, N, K, lda, ldb - 1, ldc, NULL, 11, "ldb - 1");
                 expect_rc(prec, layout, ta, tb, M, N, K, lda, ldb, ldc - 1, NULL, 14, "ldc - 1");
-                expect_rc(prec, layout, ta, tb, M, N, K, lda - 1, ldb - 1, ldc - 1, NULL, 9,
-                          "all lds - 1");
+                /* Reference CBLAS order: row-major checks ldb before lda. */
+                expect_rc(prec, layout, ta, tb, M, N, K, lda - 1, ldb - 1, ldc - 1, NULL,
+                          layout == FW_ROW_MAJOR ? 11 : 9, "all lds - 1");
                 /* Zero dimensions still need leading dimensions of at least 1. */
                 expect_rc(prec, layout, ta, tb, 0, 0, 0, 0, 1, 1, NULL, 9, "m=n=k=0, lda 0");
                 expect_rc(prec, layout, ta, tb, 0, 0, 0, 1, 0, 1, NULL, 11, "m=n=k=0, ldb 0");
