@@ -477,6 +477,8 @@ static void test_invalid(void)
         invalid_case(p, C, 0, -1, -1, 0, 0, 0, 2);
         invalid_case(p, C, N, -1, -1, 0, 0, 0, 3);
         invalid_case(p, C, N, 1, -1, 0, 0, 0, 4);
+        invalid_case(p, R, N, -1, -1, 0, 0, 0, 4); /* row-major: CBLAS checks N before M */
+        invalid_case(p, R, T, -1, 1, 0, 0, 0, 3);
         invalid_case(p, C, N, 2, 2, 1, 0, 0, 7);
         invalid_case(p, C, N, 2, 2, 2, 0, 0, 9);
         /* Valid corner: m = 0 and lda = 1 is fine; quick return leaves y alone. */
