@@ -258,6 +258,29 @@ static const cblas_gemm_case cblas_gemm_cases[] = {
     {"row valid, lda = M < K (T)", ROW, TR, TR, 2, 3, 6, 2, 6, 3, 0},
 };
 
+/* What a CBLAS call must have reported: nothing for a valid call; otherwise one cblas_xerbla
+ * call with the position, the routine's name and the reference's message (the enum checks
+ * carry one; ntrans says how many transpose arguments the routine has), and its output
+ * (named out) untouched. */
+static void expect_cblas_report(const char *name, const char *what, int pos, int ntrans,
+                                const char *out)
+{
+    CHECK(xerbla_calls == 0, "%s %s: xerbla_ called", name, what);
+    if (!pos) {
+        CHECK(cx_calls == 0, "%s %s: valid call reported position %d", name, what, cx_pos);
+        return;
+    }
+    CHECK(cx_calls == 1 && cx_pos == pos, "%s %s: %d call(s), position %d, expected %d", name,
+          what, cx_calls, cx_pos, pos);
+    CHECK(strcmp(cx_rout, name) == 0, "%s %s: routine name '%s'", name, what, cx_rout);
+    const char *form = pos == 1                 ? "Illegal layout setting, %d\n"
+                       : pos == 2               ? "Illegal TransA setting, %d\n"
+                       : pos == 3 && ntrans == 2 ? "Illegal TransB setting, %d\n"
+                                                : "";
+    CHECK(strcmp(cx_form, form) == 0, "%s %s: message '%s'", name, what, cx_form);
+    CHECK(outputs_untouched(), "%s %s: %s written on an invalid call", name, what, out);
+}
+
 static void test_cblas_gemm(void)
 {
     for (size_t i = 0; i < sizeof cblas_gemm_cases / sizeof cblas_gemm_cases[0]; i++) {
@@ -274,23 +297,7 @@ static void test_cblas_gemm(void)
                             (CBLAS_TRANSPOSE)t->tb, t->m, t->n, t->k, 1.5f, sa, t->lda, sb,
                             t->ldb, 0.5f, sc, t->ldc);
             const char *name = dbl ? "cblas_dgemm" : "cblas_sgemm";
-            CHECK(xerbla_calls == 0, "%s %s: xerbla_ called", name, t->what);
-            if (t->pos) {
-                CHECK(cx_calls == 1 && cx_pos == t->pos,
-                      "%s %s: %d call(s), position %d, expected %d", name, t->what, cx_calls,
-                      cx_pos, t->pos);
-                CHECK(strcmp(cx_rout, name) == 0, "%s %s: routine name '%s'", name, t->what,
-                      cx_rout);
-                const char *form = t->pos == 1   ? "Illegal layout setting, %d\n"
-                                   : t->pos == 2 ? "Illegal TransA setting, %d\n"
-                                   : t->pos == 3 ? "Illegal TransB setting, %d\n"
-                                                 : "";
-                CHECK(strcmp(cx_form, form) == 0, "%s %s: message '%s'", name, t->what, cx_form);
-                CHECK(outputs_untouched(), "%s %s: C written on an invalid call", name, t->what);
-            } else {
-                CHECK(cx_calls == 0, "%s %s: valid call reported position %d", name, t->what,
-                      cx_pos);
-            }
+            expect_cblas_report(name, t->what, t->pos, 2, "C");
         }
     }
 }
@@ -345,22 +352,7 @@ static void test_cblas_gemv(void)
                 cblas_sgemv((CBLAS_LAYOUT)t->layout, (CBLAS_TRANSPOSE)t->trans, t->m, t->n,
                             -2.0f, sa, t->lda, sb, t->incx, 3.0f, sc, t->incy);
             const char *name = dbl ? "cblas_dgemv" : "cblas_sgemv";
-            CHECK(xerbla_calls == 0, "%s %s: xerbla_ called", name, t->what);
-            if (t->pos) {
-                CHECK(cx_calls == 1 && cx_pos == t->pos,
-                      "%s %s: %d call(s), position %d, expected %d", name, t->what, cx_calls,
-                      cx_pos, t->pos);
-                CHECK(strcmp(cx_rout, name) == 0, "%s %s: routine name '%s'", name, t->what,
-                      cx_rout);
-                const char *form = t->pos == 1   ? "Illegal layout setting, %d\n"
-                                   : t->pos == 2 ? "Illegal TransA setting, %d\n"
-                                                 : "";
-                CHECK(strcmp(cx_form, form) == 0, "%s %s: message '%s'", name, t->what, cx_form);
-                CHECK(outputs_untouched(), "%s %s: y written on an invalid call", name, t->what);
-            } else {
-                CHECK(cx_calls == 0, "%s %s: valid call reported position %d", name, t->what,
-                      cx_pos);
-            }
+            expect_cblas_report(name, t->what, t->pos, 1, "y");
         }
     }
 }
