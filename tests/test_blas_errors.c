@@ -107,6 +107,23 @@ static const f77_gemm_case f77_gemm_cases[] = {
     {"LDB = N < K (C)", 'N', 'C', 2, 3, 6, 2, 3, 2, 0},
 };
 
+/* What a Fortran call must have reported: nothing for a valid call; otherwise one xerbla_
+ * call with INFO and the routine's blank-padded 6-character name, and its output (named out)
+ * untouched. */
+static void expect_xerbla_report(const char *name, const char *what, int info, const char *out)
+{
+    CHECK(cx_calls == 0, "%s %s: cblas_xerbla called", name, what);
+    if (!info) {
+        CHECK(xerbla_calls == 0, "%s %s: valid call reported INFO %d", name, what, xerbla_info);
+        return;
+    }
+    CHECK(xerbla_calls == 1 && xerbla_info == info, "%s %s: %d call(s), INFO %d, expected INFO %d",
+          name, what, xerbla_calls, xerbla_info, info);
+    CHECK(xerbla_len == 6 && strcmp(xerbla_name, name) == 0,
+          "%s %s: routine name '%s' (length %zu)", name, what, xerbla_name, xerbla_len);
+    CHECK(outputs_untouched(), "%s %s: %s written on an invalid call", name, what, out);
+}
+
 static void test_f77_gemm(void)
 {
     for (size_t i = 0; i < sizeof f77_gemm_cases / sizeof f77_gemm_cases[0]; i++) {
@@ -124,19 +141,7 @@ static void test_f77_gemm(void)
                        &beta, sc, &t->ldc, 1, 1);
             }
             const char *name = dbl ? "DGEMM " : "SGEMM ";
-            CHECK(cx_calls == 0, "%s %s: cblas_xerbla called", name, t->what);
-            if (t->info) {
-                CHECK(xerbla_calls == 1 && xerbla_info == t->info,
-                      "%s %s: %d call(s), INFO %d, expected INFO %d", name, t->what,
-                      xerbla_calls, xerbla_info, t->info);
-                CHECK(xerbla_len == 6 && strcmp(xerbla_name, name) == 0,
-                      "%s %s: routine name '%s' (length %zu)", name, t->what, xerbla_name,
-                      xerbla_len);
-                CHECK(outputs_untouched(), "%s %s: C written on an invalid call", name, t->what);
-            } else {
-                CHECK(xerbla_calls == 0, "%s %s: valid call reported INFO %d", name, t->what,
-                      xerbla_info);
-            }
+            expect_xerbla_report(name, t->what, t->info, "C");
         }
     }
 }
@@ -185,19 +190,7 @@ static void test_f77_gemv(void)
                        &t->incy, 1);
             }
             const char *name = dbl ? "DGEMV " : "SGEMV ";
-            CHECK(cx_calls == 0, "%s %s: cblas_xerbla called", name, t->what);
-            if (t->info) {
-                CHECK(xerbla_calls == 1 && xerbla_info == t->info,
-                      "%s %s: %d call(s), INFO %d, expected INFO %d", name, t->what,
-                      xerbla_calls, xerbla_info, t->info);
-                CHECK(xerbla_len == 6 && strcmp(xerbla_name, name) == 0,
-                      "%s %s: routine name '%s' (length %zu)", name, t->what, xerbla_name,
-                      xerbla_len);
-                CHECK(outputs_untouched(), "%s %s: y written on an invalid call", name, t->what);
-            } else {
-                CHECK(xerbla_calls == 0, "%s %s: valid call reported INFO %d", name, t->what,
-                      xerbla_info);
-            }
+            expect_xerbla_report(name, t->what, t->info, "y");
         }
     }
 }
