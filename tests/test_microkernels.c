@@ -224,6 +224,44 @@ static void add_size(int *list, int *count, int v)
     list[(*count)++] = v;
 }
 
+/* One direct-twin case: A (m x k, leading dimension lda, NaN in rows >= m, its last column
+ * ending at a guard page), B from bval in the given mode, and the reference products. */
+typedef struct {
+    ref_gemm_call g;
+    long double *dot, *absdot;
+    void *a, *b; /* the same operands as g's, writable */
+    guarded_buf ga, gb;
+    long rs, cs, a_el;
+} twin_case;
+
+static void twin_case_make(fw_precision prec, int mode, int m, int n, int k, int nr, int lda,
+                           const double *bval, twin_case *tc)
+{
+    tc->a_el = (long)(k - 1) * lda + m;
+    void *a = alloc_guarded(tc->a_el * fw_elem_size(prec), &tc->ga);
+    for (long x = 0; x < tc->a_el; x++)
+        put(prec, a, x, x % lda < m ? fw_test_uniform() : NAN);
+    int ldb;
+    fw_trans tb;
+    void *b = make_b(prec, mode, k, n, nr, bval, &tc->gb, &tc->rs, &tc->cs, &ldb, &tb);
+    tc->g = (ref_gemm_call){.prec = prec, .layout = FW_COL_MAJOR, .ta = FW_NO_TRANS, .tb = tb,
+                            .m = m, .n = n, .k = k, .alpha = 1, .beta = 0, .a = a, .lda = lda,
+                            .b = b, .ldb = ldb, .ldc = m};
+    tc->a = a;
+    tc->b = b;
+    tc->dot = malloc((size_t)m * n * sizeof *tc->dot);
+    tc->absdot = malloc((size_t)m * n * sizeof *tc->absdot);
+    ref_gemm_products(&tc->g, tc->dot, tc->absdot);
+}
+
+static void twin_case_free(twin_case *tc)
+{
+    free(tc->dot);
+    free(tc->absdot);
+    free_guarded(&tc->ga);
+    free_guarded(&tc->gb);
+}
+
 /* The direct twin: every corner m x n of the tile from 1 x 1 to MR x NR's edges, A in place
  * (lda = m, the last column ending at a guard page, or lda > m), B read through strides with
  * nothing past column n - 1, C written only in its m x n corner. All alpha x beta pairs at two
@@ -233,7 +271,6 @@ static void test_direct(const fw_kernel *kern)
 {
     const fw_kernel_info *info = &kern->info;
     const fw_precision prec = info->prec;
-    const size_t es = fw_elem_size(prec);
     const int mr = info->mr, nr = info->nr;
     int ms[4], nm = 0, ns[3], nn = 0;
     add_size(ms, &nm, 1);
@@ -252,51 +289,35 @@ static void test_direct(const fw_kernel *kern)
                 for (int mode = B_COLS; mode <= B_ROWS; mode++, rot++) {
                     const int m = ms[mi], n = ns[ni];
                     const int lda = rot % 2 ? m : m + 5;
-                    const long a_el = (long)(k - 1) * lda + m;
-                    guarded_buf ga, gb;
-                    void *a = alloc_guarded(a_el * es, &ga);
-                    for (long x = 0; x < a_el; x++)
-                        put(prec, a, x, x % lda < m ? fw_test_uniform() : NAN);
                     double *bval = malloc((size_t)k * nr * sizeof *bval);
                     for (long x = 0; x < (long)k * nr; x++)
                         bval[x] = fw_test_uniform();
-                    long rs, cs;
-                    int ldb;
-                    fw_trans tb;
-                    void *b = make_b(prec, mode, k, n, nr, bval, &gb, &rs, &cs, &ldb, &tb);
-                    ref_gemm_call g = {.prec = prec, .layout = FW_COL_MAJOR, .ta = FW_NO_TRANS,
-                                       .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0,
-                                       .a = a, .lda = lda, .b = b, .ldb = ldb, .ldc = m};
-                    long double *dot = malloc((size_t)m * n * sizeof *dot);
-                    long double *absdot = malloc((size_t)m * n * sizeof *absdot);
-                    ref_gemm_products(&g, dot, absdot);
+                    twin_case tc;
+                    twin_case_make(prec, mode, m, n, k, nr, lda, bval, &tc);
                     /* All 16 pairs, or 4 that take each alpha and each beta once. */
                     for (int pair = 0; pair < (all_pairs ? 16 : 4); pair++) {
                         const int ai = all_pairs ? pair / 4 : pair;
                         const int bi = all_pairs ? pair % 4 : (pair + (int)rot) % 4;
                         const int ldc = (pair + (int)rot) % 2 ? m : mr + 3;
-                        run_one(kern, 1, &g, dot, absdot, rs, cs, b_mode_name[mode], ldc,
-                                alphas[ai], betas[bi]);
+                        run_one(kern, 1, &tc.g, tc.dot, tc.absdot, tc.rs, tc.cs,
+                                b_mode_name[mode], ldc, alphas[ai], betas[bi]);
                     }
                     if (k == 7) {
                         /* alpha == 0: A and B are not read, so their NaNs must not show. */
-                        for (long x = 0; x < a_el; x++)
-                            put(prec, a, x, NAN);
+                        for (long x = 0; x < tc.a_el; x++)
+                            put(prec, tc.a, x, NAN);
                         for (long p = 0; p < k; p++)
                             for (long j = 0; j < n; j++)
-                                put(prec, b, p * rs + j * cs, NAN);
+                                put(prec, tc.b, p * tc.rs + j * tc.cs, NAN);
                         char nan_mode[64];
                         snprintf(nan_mode, sizeof nan_mode, "%s, A and B all NaN",
                                  b_mode_name[mode]);
                         for (int bi = 0; bi < 4; bi += 3)
-                            run_one(kern, 1, &g, dot, absdot, rs, cs, nan_mode, m + 1, 0,
-                                    betas[bi]);
+                            run_one(kern, 1, &tc.g, tc.dot, tc.absdot, tc.rs, tc.cs,
+                                    nan_mode, m + 1, 0, betas[bi]);
                     }
-                    free(dot);
-                    free(absdot);
                     free(bval);
-                    free_guarded(&ga);
-                    free_guarded(&gb);
+                    twin_case_free(&tc);
                 }
     }
 }
@@ -311,7 +332,6 @@ static void test_direct_dense(const fw_kernel *kern)
     static const int dense_depths[] = {1, 2, 7, 64};
     const fw_kernel_info *info = &kern->info;
     const fw_precision prec = info->prec;
-    const size_t es = fw_elem_size(prec);
     const int mr = info->mr, nr = info->nr;
     unsigned rot = 0;
     for (size_t ki = 0; ki < sizeof dense_depths / sizeof dense_depths[0]; ki++) {
@@ -324,27 +344,11 @@ static void test_direct_dense(const fw_kernel *kern)
                 /* 3 modes x 16 pairs: coprime periods, so 48 shapes in a row take them all. */
                 const int mode = (int)(rot % 3), ai = (int)(rot % 4), bi = (int)(rot / 4 % 4);
                 const int lda = rot % 7 < 3 ? m : m + 3, ldc = rot % 5 < 2 ? m : m + 5;
-                const long a_el = (long)(k - 1) * lda + m;
-                guarded_buf ga, gb;
-                void *a = alloc_guarded(a_el * es, &ga);
-                for (long x = 0; x < a_el; x++)
-                    put(prec, a, x, x % lda < m ? fw_test_uniform() : NAN);
-                long rs, cs;
-                int ldb;
-                fw_trans tb;
-                void *b = make_b(prec, mode, k, n, nr, bval, &gb, &rs, &cs, &ldb, &tb);
-                ref_gemm_call g = {.prec = prec, .layout = FW_COL_MAJOR, .ta = FW_NO_TRANS,
-                                   .tb = tb, .m = m, .n = n, .k = k, .alpha = 1, .beta = 0,
-                                   .a = a, .lda = lda, .b = b, .ldb = ldb, .ldc = m};
-                long double *dot = malloc((size_t)m * n * sizeof *dot);
-                long double *absdot = malloc((size_t)m * n * sizeof *absdot);
-                ref_gemm_products(&g, dot, absdot);
-                run_one(kern, 1, &g, dot, absdot, rs, cs, b_mode_name[mode], ldc, alphas[ai],
-                        betas[bi]);
-                free(dot);
-                free(absdot);
-                free_guarded(&ga);
-                free_guarded(&gb);
+                twin_case tc;
+                twin_case_make(prec, mode, m, n, k, nr, lda, bval, &tc);
+                run_one(kern, 1, &tc.g, tc.dot, tc.absdot, tc.rs, tc.cs, b_mode_name[mode], ldc,
+                        alphas[ai], betas[bi]);
+                twin_case_free(&tc);
             }
         free(bval);
     }
