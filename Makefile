@@ -27,32 +27,54 @@ endif
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CPPFLAGS += -DFW_GIT_REV=\"$(GIT_REV)\"
 
+# The measurement layer (bench/) writes and reads results with jansson, which it needs.
+BENCH_CPPFLAGS := -DFW_DATA_DIR=\"$(CURDIR)/bench/data\" -DFW_BUILD_CC='"$(CC)"' \
+                  -DFW_BUILD_CFLAGS='"$(strip $(CFLAGS))"'
+BENCH_LDLIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
+HAVE_JANSSON   := $(shell pkg-config --exists jansson 2>/dev/null && echo yes)
+# PAPI counters are built in where libpapi is installed (PAPI=0 leaves them out).
+PAPI ?= $(shell pkg-config --exists papi 2>/dev/null && echo 1 || echo 0)
+ifeq ($(PAPI),1)
+  BENCH_CPPFLAGS += -DFW_HAVE_PAPI $(shell pkg-config --cflags papi)
+  BENCH_LDLIBS   += $(shell pkg-config --libs papi)
+endif
+# likwid Marker API regions, one per benchmarked configuration: make LIKWID=1.
+LIKWID ?= 0
+ifeq ($(LIKWID),1)
+  BENCH_CPPFLAGS += -DLIKWID_PERFMON
+  BENCH_LDLIBS   += -llikwid
+endif
+
 KERNEL_SRC := $(wildcard kernels/*.c) $(wildcard kernels/generic/*.c)
 ifeq ($(ARCH),x86_64)
   KERNEL_SRC += $(wildcard kernels/avx512/*.c) $(wildcard kernels/avx2/*.c)
 endif
-CLI_SRC  := $(wildcard bench/*.c)
+BENCH_SRC := $(filter-out bench/main.c,$(wildcard bench/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTLIB_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 
 KERNEL_OBJ  := $(KERNEL_SRC:%.c=$(OUT)/obj/%.o)
-CLI_OBJ     := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
+BENCH_OBJ   := $(BENCH_SRC:%.c=$(OUT)/obj/%.o)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(OUT)/obj/%.o)
 TEST_BIN    := $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
+# Stand-ins for system libraries that tests load with dlopen (tests/fixtures/<name>.c).
+FIXTURE_SO  := $(patsubst tests/fixtures/%.c,$(OUT)/tests/fixtures/%.so,$(wildcard tests/fixtures/*.c))
 
 # Each ISA folder is compiled for its ISA only; dispatch decides at run time what runs.
 $(OUT)/obj/kernels/avx512/%.o: ISAFLAGS := -mavx512f -mavx512vl -mavx512dq -mavx512bw -mavx2 -mfma
 $(OUT)/obj/kernels/avx2/%.o:   ISAFLAGS := -mavx2 -mfma
+$(OUT)/obj/bench/%.o $(OUT)/obj/tests/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS)
 
 .PHONY: all lib cli tests test test-quick bench-core clean
+.SECONDARY:
 all: lib cli
 lib: $(OUT)/libflopwatt.so $(OUT)/libflopwatt.a
 cli: $(OUT)/flopwatt
-tests: $(TEST_BIN)
+tests: $(TEST_BIN) $(FIXTURE_SO)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(ISAFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) $(EXTRA_CPPFLAGS) $(CFLAGS) $(ISAFLAGS) -MMD -MP -c $< -o $@
 
 $(OUT)/libflopwatt.a: $(KERNEL_OBJ)
 	@mkdir -p $(@D)
@@ -62,12 +84,27 @@ $(OUT)/libflopwatt.so: $(KERNEL_OBJ)
 	@mkdir -p $(@D)
 	$(CC) -shared $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(OUT)/flopwatt: $(CLI_OBJ) $(OUT)/libflopwatt.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(OUT)/libflopwatt.a $(LDLIBS)
-
-$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(TESTLIB_OBJ) $(OUT)/libflopwatt.a
+# The measurement layer as a library of its own: the CLI and the tests link it.
+$(OUT)/libfwbench.a: $(BENCH_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(OUT)/libflopwatt.a $(LDLIBS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(OUT)/flopwatt: $(OUT)/obj/bench/main.o $(OUT)/libfwbench.a $(OUT)/libflopwatt.a | jansson-check
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OUT)/libfwbench.a $(OUT)/libflopwatt.a $(BENCH_LDLIBS) $(LDLIBS)
+
+$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(TESTLIB_OBJ) $(OUT)/libfwbench.a $(OUT)/libflopwatt.a | jansson-check
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(OUT)/libfwbench.a $(OUT)/libflopwatt.a $(BENCH_LDLIBS) $(LDLIBS)
+
+$(OUT)/tests/fixtures/%.so: tests/fixtures/%.c
+	@mkdir -p $(@D)
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+.PHONY: jansson-check
+jansson-check:
+ifneq ($(HAVE_JANSSON),yes)
+	@echo "flopwatt needs jansson to write its result files: apt-get install libjansson-dev (dnf install jansson-devel)" >&2; exit 1
+endif
 
 # The unit suite, at full optimisation and again under AddressSanitizer + UBSan; warnings are
 # errors here, and the library is built with clang too where it is installed, since both
@@ -90,4 +127,4 @@ test-quick: all tests
 clean:
 	rm -rf build
 
--include $(KERNEL_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TESTLIB_OBJ:.o=.d) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/%.d)
+-include $(KERNEL_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(OUT)/obj/bench/main.d $(TESTLIB_OBJ:.o=.d) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/%.d)

@@ -48,6 +48,17 @@ double stats_mean(const double *x, int n)
     return s / n;
 }
 
+/* An ascending copy of x[0..n) (n >= 1), or NULL when out of memory. */
+static double *sorted_copy(const double *x, int n)
+{
+    double *s = malloc((size_t)n * sizeof *s);
+    if (s) {
+        memcpy(s, x, (size_t)n * sizeof *s);
+        stats_sort(s, n);
+    }
+    return s;
+}
+
 static double median_sorted(const double *s, int n)
 {
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
@@ -55,13 +66,9 @@ static double median_sorted(const double *s, int n)
 
 double stats_median(const double *x, int n)
 {
-    if (n < 1)
-        return NAN;
-    double *s = malloc((size_t)n * sizeof *s);
+    double *s = n < 1 ? NULL : sorted_copy(x, n);
     if (!s)
         return NAN;
-    memcpy(s, x, (size_t)n * sizeof *s);
-    stats_sort(s, n);
     double m = median_sorted(s, n);
     free(s);
     return m;
@@ -80,13 +87,9 @@ double stats_quantile_sorted(const double *sorted, int n, double q)
 
 int stats_summarize(const double *x, int n, stats_summary *out)
 {
-    if (n < 1)
-        return -1;
-    double *s = malloc((size_t)n * sizeof *s);
+    double *s = n < 1 ? NULL : sorted_copy(x, n);
     if (!s)
         return -1;
-    memcpy(s, x, (size_t)n * sizeof *s);
-    stats_sort(s, n);
     out->n = n;
     out->min = s[0];
     out->max = s[n - 1];
@@ -94,6 +97,43 @@ int stats_summarize(const double *x, int n, stats_summary *out)
     out->mean = stats_mean(x, n);
     free(s);
     return 0;
+}
+
+double stats_cv(const double *x, int n)
+{
+    if (n < 2)
+        return NAN;
+    double mean = stats_mean(x, n), ss = 0;
+    for (int i = 0; i < n; i++)
+        ss += (x[i] - mean) * (x[i] - mean);
+    return mean != 0 ? sqrt(ss / (n - 1)) / fabs(mean) : NAN;
+}
+
+/* P(B <= j) for B ~ Binomial(n, 1/2), summed in logs: n can be thousands. */
+static double binom_half_cdf(int n, int j)
+{
+    double p = 0;
+    for (int i = 0; i <= j; i++)
+        p += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) - n * log(2.0));
+    return p;
+}
+
+double stats_median_ci(const double *x, int n, double conf, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    double *s = n < 1 ? NULL : sorted_copy(x, n);
+    if (!s)
+        return NAN;
+    /* [x(l), x(n+1-l)] (1-based) covers the median with probability 1 - 2 P(B <= l-1);
+     * take the largest l that still reaches conf. */
+    int l = 1;
+    while (l + 1 <= (n + 1) / 2 && 1 - 2 * binom_half_cdf(n, l) >= conf)
+        l++;
+    double coverage = 1 - 2 * binom_half_cdf(n, l - 1);
+    *lo = s[l - 1];
+    *hi = s[n - l];
+    free(s);
+    return coverage;
 }
 
 double stats_geomean(const double *x, int n)

@@ -24,6 +24,16 @@ void stats_sort(double *x, int n);
  * "type 7" definition): the building block for confidence intervals of the median. */
 double stats_quantile_sorted(const double *sorted, int n, double q);
 
+/* Sample standard deviation (n - 1 in the denominator) over the mean; NaN when n < 2 or
+ * the mean is 0. */
+double stats_cv(const double *x, int n);
+
+/* Distribution-free confidence interval of the median from order statistics: the
+ * narrowest [x(l), x(n+1-l)] whose binomial coverage is at least conf (e.g. 0.95). Small
+ * samples cannot reach it (5 samples give at most 93.75% with [min, max]); then the
+ * interval is [min, max]. Returns the coverage achieved, NaN when n < 1. */
+double stats_median_ci(const double *x, int n, double conf, double *lo, double *hi);
+
 /* Geometric mean, the mean for ratios; NaN if n < 1 or any value is not positive. */
 double stats_geomean(const double *x, int n);
 /* Harmonic mean, the mean for rates over equal work; NaN if n < 1 or any value is not

@@ -1,16 +1,15 @@
 /* The benchmark's result checks (bench/verify.c): a correct result passes whatever the
  * layout, transposes, scalars and number of accumulated calls, and a wrong one (one entry
  * off, NaN, beta ignored, a missing tile) fails, so the benchmarks never report the speed
- * of a wrong answer. The test programs link only the library, so the bench sources the
- * checks need are compiled in here. */
+ * of a wrong answer. */
 #include <math.h>
 #include <string.h>
 
 #include "testlib.h"
 
-#include "../bench/blas_call.c"
-#include "../bench/operands.c"
-#include "../bench/verify.c"
+#include "../bench/blas_call.h"
+#include "../bench/operands.h"
+#include "../bench/verify.h"
 
 static double get(const blas_call *c, const void *x, long i)
 {

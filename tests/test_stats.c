@@ -1,12 +1,11 @@
-/* Unit tests of the benchmark's statistics (bench/stats.c) and clock (bench/timer.c). The
- * test programs link only the library, so the two bench sources are compiled in here. */
+/* Unit tests of the benchmark's statistics (bench/stats.c) and clock (bench/timer.c). */
 #include <math.h>
 #include <string.h>
 
 #include "testlib.h"
 
-#include "../bench/stats.c"
-#include "../bench/timer.c"
+#include "../bench/stats.h"
+#include "../bench/timer.h"
 
 static int near(double a, double b) { return fabs(a - b) <= 1e-12 * (fabs(b) > 1 ? fabs(b) : 1); }
 
@@ -100,8 +99,41 @@ static void test_timer(void)
     CHECK(monotonic, "clock never goes back");
 }
 
+/* Order-statistic intervals against the binomial tables: for n = 10 the 95% interval of
+ * the median is [x(2), x(9)], for n = 20 [x(6), x(15)]; 5 samples cannot reach 95%. */
+static void test_median_ci(void)
+{
+    double x[20], lo, hi;
+    for (int i = 0; i < 20; i++)
+        x[i] = 20 - i; /* descending: the function must sort */
+    double cov = stats_median_ci(x, 10, 0.95, &lo, &hi);
+    CHECK(lo == 12 && hi == 19, "n=10: [%g, %g], want [12, 19] (ranks 2 and 9 of 11..20)", lo, hi);
+    CHECK(near(cov, 1 - 2 * 11.0 / 1024), "n=10 coverage %.6f", cov);
+    cov = stats_median_ci(x, 20, 0.95, &lo, &hi);
+    CHECK(lo == 6 && hi == 15, "n=20: [%g, %g], want [6, 15]", lo, hi);
+    CHECK(cov >= 0.95 && cov < 0.96, "n=20 coverage %.6f", cov);
+    cov = stats_median_ci(x, 5, 0.95, &lo, &hi);
+    CHECK(lo == 16 && hi == 20 && near(cov, 0.9375), "n=5: [%g, %g] coverage %g, want min..max 0.9375",
+          lo, hi, cov);
+    cov = stats_median_ci(x, 1, 0.95, &lo, &hi);
+    CHECK(lo == 20 && hi == 20 && cov == 0, "n=1: [%g, %g] coverage %g", lo, hi, cov);
+    CHECK(isnan(stats_median_ci(x, 0, 0.95, &lo, &hi)) && isnan(lo), "n=0 gives NaN");
+    CHECK(x[0] == 20 && x[19] == 1, "input left untouched");
+}
+
+static void test_cv(void)
+{
+    double same[] = {3, 3, 3, 3};
+    double spread[] = {1, 2, 3, 4, 5}; /* mean 3, sample stddev sqrt(2.5) */
+    CHECK(stats_cv(same, 4) == 0, "constant sample: cv 0");
+    CHECK(near(stats_cv(spread, 5), sqrt(2.5) / 3), "cv of 1..5 = %g", stats_cv(spread, 5));
+    CHECK(isnan(stats_cv(spread, 1)), "one value: no cv");
+}
+
 int main(void)
 {
+    test_median_ci();
+    test_cv();
     test_median();
     test_extremes();
     test_summary();
