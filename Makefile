@@ -108,13 +108,17 @@ endif
 
 # The unit suite, at full optimisation and again under AddressSanitizer + UBSan; warnings are
 # errors here, and the library is built with clang too where it is installed, since both
-# compilers must stay warning-free. The last line sums both runs: "N passed, N failed".
+# compilers must stay warning-free; with likwid installed, the LIKWID=1 build and its marker
+# test run as well. The last line sums both runs: "N passed, N failed".
 test:
 	$(MAKE) --no-print-directory WERROR=-Werror all tests
 	$(MAKE) --no-print-directory WERROR=-Werror SANITIZE=1 all tests
 	if command -v clang >/dev/null; then \
 	  $(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang WERROR=-Werror all; fi
-	tests/run_tests.sh $(BUILD) $(BUILD)/asan
+	if [ -f /usr/include/likwid-marker.h ]; then \
+	  $(MAKE) --no-print-directory LIKWID=1 BUILD=$(BUILD)/likwid WERROR=-Werror all \
+	    $(BUILD)/likwid/tests/test_markers; fi
+	tests/run_tests.sh $(BUILD) $(BUILD)/asan $$([ -d $(BUILD)/likwid ] && echo $(BUILD)/likwid)
 
 # flopwatt against OpenBLAS, interleaved and verified (bench/compare_openblas.sh); QUICK=1
 # runs the one-minute subset.
