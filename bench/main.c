@@ -20,6 +20,7 @@ static const struct {
     {"kernels", cmd_kernels, "list the kernel registry"},
     {"peak", cmd_peak, "measure the FMA peak and the memory read bandwidth"},
     {"compare", cmd_compare, "flopwatt against OpenBLAS, interleaved, as a markdown table"},
+    {"validate", cmd_validate, "check result files against the schema"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 
