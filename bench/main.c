@@ -17,6 +17,7 @@ static const struct {
 } commands[] = {
     {"gemm", cmd_gemm, "time one GEMM call of a given shape, verified"},
     {"gemv", cmd_gemv, "time one GEMV call of a given shape, verified"},
+    {"info", cmd_info, "describe this machine: CPU, caches, measured peak, backends"},
     {"kernels", cmd_kernels, "list the kernel registry"},
     {"peak", cmd_peak, "measure the FMA peak and the memory read bandwidth"},
     {"compare", cmd_compare, "flopwatt against OpenBLAS, interleaved, as a markdown table"},
