@@ -65,7 +65,7 @@ $(OUT)/obj/kernels/avx512/%.o: ISAFLAGS := -mavx512f -mavx512vl -mavx512dq -mavx
 $(OUT)/obj/kernels/avx2/%.o:   ISAFLAGS := -mavx2 -mfma
 $(OUT)/obj/bench/%.o $(OUT)/obj/tests/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS)
 
-.PHONY: all lib cli tests test test-quick bench-core clean
+.PHONY: all lib cli tests test test-quick bench bench-core clean
 .SECONDARY:
 all: lib cli
 lib: $(OUT)/libflopwatt.so $(OUT)/libflopwatt.a
@@ -119,6 +119,12 @@ test:
 	  $(MAKE) --no-print-directory LIKWID=1 BUILD=$(BUILD)/likwid WERROR=-Werror all \
 	    $(BUILD)/likwid/tests/test_markers; fi
 	tests/run_tests.sh $(BUILD) $(BUILD)/asan $$([ -d $(BUILD)/likwid ] && echo $(BUILD)/likwid)
+
+# The main job: install what is missing, build, describe the machine, run the suite and
+# write results/<machine-id>/<UTC time>.json (bench/run_bench.sh; QUICK=1, PREC, CLASSES,
+# SIZES, THREADS, IMPL, KERNEL, RESULTS, ENERGY and BENCH_ARGS choose what runs).
+bench:
+	BUILD=$(BUILD) QUICK=$(QUICK) bench/run_bench.sh
 
 # flopwatt against OpenBLAS, interleaved and verified (bench/compare_openblas.sh); QUICK=1
 # runs the one-minute subset.

@@ -580,7 +580,7 @@ int cmd_compare(int argc, char **argv)
      * would take a core from the flopwatt call that follows; 2^20 (~0.3 ms) still covers the
      * gap between back-to-back calls. A value set by the user is kept. */
     setenv("OPENBLAS_THREAD_TIMEOUT", "20", 0);
-    if (impl_openblas_init(&ob, lib, msg, sizeof msg) != 0) {
+    if (impl_peer_init(&ob, "openblas", lib, msg, sizeof msg) != 0) {
         cli_error("compare", "%s", msg);
         fw.close(&fw);
         return EXIT_FAILED;
@@ -622,7 +622,7 @@ int cmd_compare(int argc, char **argv)
         /* GEMV: the read of an array of the matrix's size runs as a third task, so its rate
          * is measured under the same conditions as the two libraries. */
         bw_array *arr = NULL;
-        sampler_task read_task = {read_pass, NULL, NULL, 1, 0};
+        sampler_task read_task = {.run = read_pass, .inner = 1};
         r->read_gbs = NAN;
         if (r->cat == CAT_GEMV && (arr = bandwidth_array_new(matrix_bytes(&r->call), r->call.threads))) {
             read_task.arg = arr;
@@ -639,6 +639,7 @@ int cmd_compare(int argc, char **argv)
             continue;
         }
         r->measured = 1;
+        impl_result_free(r->r, 2);
         if (arr) {
             r->read_gbs = (double)bandwidth_array_bytes(arr) / o.companion_median * 1e-9;
             bandwidth_array_free(arr);

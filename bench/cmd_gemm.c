@@ -20,20 +20,6 @@ typedef struct {
 static const fw_trans trans_of[] = {FW_NO_TRANS, FW_TRANS};
 static const fw_layout layout_of[] = {FW_COL_MAJOR, FW_ROW_MAJOR};
 
-static const char *kernel_in_use(const blas_call *c, const char *forced)
-{
-    if (forced)
-        return forced;
-    fw_config cfg;
-    fw_default_config(c->prec, &cfg);
-    int idx = cfg.gemm_kernel;
-    if (c->op == CALL_GEMV)
-        idx = (c->layout == FW_COL_MAJOR) == (c->ta == FW_NO_TRANS) ? cfg.gemv_n_kernel
-                                                                     : cfg.gemv_t_kernel;
-    const fw_kernel_info *k = fw_kernel_at(idx);
-    return k ? k->name : "none";
-}
-
 static int run_one(const char *cmd, call_op op, int argc, char **argv)
 {
     call_opts a = {.prec = 1, .m = 0, .n = 0, .k = 0, .alpha = 1, .beta = 0,
@@ -107,8 +93,9 @@ static int run_one(const char *cmd, call_op op, int argc, char **argv)
     char desc[96];
     call_describe(&c, desc, sizeof desc);
     printf("%s  alpha=%g beta=%g  threads=%d  kernel=%s\n", desc, c.alpha, c.beta, c.threads,
-           kernel_in_use(&c, a.kernel));
+           impl_flopwatt_kernel(&c, a.kernel));
     fw.close(&fw);
+    impl_result_free(&r, 1);
     if (r.status != RUN_OK) {
         printf("FAILED    %s\n", r.why);
         cli_error(cmd, "%s: %s", desc, r.why);

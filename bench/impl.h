@@ -1,5 +1,5 @@
 /* A BLAS implementation under test, behind one interface: flopwatt itself, or a peer
- * loaded at run time (OpenBLAS). */
+ * loaded at run time (OpenBLAS, BLIS). */
 #ifndef BENCH_IMPL_H
 #define BENCH_IMPL_H
 
@@ -26,8 +26,19 @@ struct impl {
  * the reason in msg (unknown kernel name). */
 int impl_flopwatt_init(impl *self, const char *kernel, char *msg, size_t len);
 
-/* OpenBLAS (or any library with its CBLAS symbols and openblas_set_num_threads) loaded
- * with dlopen(path, RTLD_NOW | RTLD_LOCAL): its cblas_* never bind to flopwatt's own. */
-int impl_openblas_init(impl *self, const char *path, char *msg, size_t len);
+/* The registry kernel flopwatt runs c with: forced when not NULL, else the default
+ * configuration's. */
+const char *impl_flopwatt_kernel(const blas_call *c, const char *forced);
+/* 1 when the registry kernel can run c (same precision and kind), 0 otherwise. */
+int impl_flopwatt_kernel_fits(const blas_call *c, const char *kernel);
+
+/* A peer BLAS by name ("openblas", "blis") loaded with dlopen(path, RTLD_NOW |
+ * RTLD_LOCAL), so its cblas_* never bind to flopwatt's own; path NULL takes the peer's
+ * usual library name. prepare() gives it the call's thread count. Returns 0, or -1 with
+ * the reason in msg (unknown name, library missing, symbol missing). */
+int impl_peer_init(impl *self, const char *name, const char *path, char *msg, size_t len);
+
+/* The library a peer is loaded from by default; NULL for an unknown name. */
+const char *impl_peer_library(const char *name);
 
 #endif

@@ -108,3 +108,24 @@ int impl_flopwatt_init(impl *self, const char *kernel, char *msg, size_t len)
     self->state = s;
     return 0;
 }
+
+const char *impl_flopwatt_kernel(const blas_call *c, const char *forced)
+{
+    if (forced)
+        return forced;
+    fw_config cfg;
+    fw_default_config(c->prec, &cfg);
+    int idx = cfg.gemm_kernel;
+    if (c->op == CALL_GEMV)
+        idx = gemv_kind(c) == FW_KIND_GEMV_N ? cfg.gemv_n_kernel : cfg.gemv_t_kernel;
+    const fw_kernel_info *k = fw_kernel_at(idx);
+    return k ? k->name : "none";
+}
+
+int impl_flopwatt_kernel_fits(const blas_call *c, const char *kernel)
+{
+    int idx = fw_kernel_find(kernel);
+    const fw_kernel_info *k = idx >= 0 ? fw_kernel_at(idx) : NULL;
+    return k && k->prec == c->prec &&
+           k->kind == (c->op == CALL_GEMM ? FW_KIND_GEMM : gemv_kind(c));
+}

@@ -1,6 +1,7 @@
 #include "impl.h"
 
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,22 @@ typedef void (*sgemv_fn)(int, int, int, int, float, const float *, int, const fl
 typedef void (*dgemv_fn)(int, int, int, int, double, const double *, int, const double *, int,
                          double, double *, int);
 
+/* What differs between peers: where the library is, how it is told its thread count
+ * (BLIS takes a dim_t, 64-bit on 64-bit builds), and how it names its version. */
+typedef struct peer_desc {
+    const char *name;
+    const char *library;     /* default dlopen name */
+    const char *set_threads; /* symbol */
+    int threads_arg_64;      /* set_threads takes int64_t rather than int */
+    const char *version_fn;  /* symbol returning a version or configuration string */
+} peer_desc;
+
+static const peer_desc peers[] = {
+    {"openblas", "libopenblas.so.0", "openblas_set_num_threads", 0, "openblas_get_config"},
+    {"blis", "libblis.so.4", "bli_thread_set_num_threads", 1, "bli_info_get_version_str"},
+};
+#define NPEERS (int)(sizeof peers / sizeof peers[0])
+
 typedef struct {
     void *handle;
     sgemm_fn sgemm;
@@ -23,20 +40,25 @@ typedef struct {
     sgemv_fn sgemv;
     dgemv_fn dgemv;
     void (*set_threads)(int);
-} ob_state;
+    void (*set_threads_64)(int64_t);
+    char detail[160];
+} peer_state;
 
-static int ob_prepare(impl *self, const blas_call *c, char *msg, size_t len)
+static int peer_prepare(impl *self, const blas_call *c, char *msg, size_t len)
 {
-    ob_state *s = self->state;
+    peer_state *s = self->state;
     (void)msg;
     (void)len;
-    s->set_threads(c->threads);
+    if (s->set_threads_64)
+        s->set_threads_64(c->threads);
+    else
+        s->set_threads(c->threads);
     return 0;
 }
 
-static int ob_run(impl *self, const blas_call *c, const void *a, const void *b, void *out)
+static int peer_run(impl *self, const blas_call *c, const void *a, const void *b, void *out)
 {
-    ob_state *s = self->state;
+    peer_state *s = self->state;
     call_dims d;
     call_dims_get(c, &d);
     if (c->op == CALL_GEMM) {
@@ -55,18 +77,36 @@ static int ob_run(impl *self, const blas_call *c, const void *a, const void *b, 
     return 0;
 }
 
-static void ob_close(impl *self)
+static void peer_close(impl *self)
 {
-    ob_state *s = self->state;
+    peer_state *s = self->state;
     if (s && s->handle)
         dlclose(s->handle);
     free(s);
     self->state = NULL;
 }
 
-int impl_openblas_init(impl *self, const char *path, char *msg, size_t len)
+const char *impl_peer_library(const char *name)
 {
-    ob_state *s = calloc(1, sizeof *s);
+    for (int i = 0; i < NPEERS; i++)
+        if (strcmp(peers[i].name, name) == 0)
+            return peers[i].library;
+    return NULL;
+}
+
+int impl_peer_init(impl *self, const char *name, const char *path, char *msg, size_t len)
+{
+    const peer_desc *p = NULL;
+    for (int i = 0; i < NPEERS; i++)
+        if (strcmp(peers[i].name, name) == 0)
+            p = &peers[i];
+    if (!p) {
+        snprintf(msg, len, "unknown implementation '%s' (flopwatt, openblas, blis)", name);
+        return -1;
+    }
+    if (!path)
+        path = p->library;
+    peer_state *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(msg, len, "out of memory");
         return -1;
@@ -80,8 +120,8 @@ int impl_openblas_init(impl *self, const char *path, char *msg, size_t len)
     }
     /* dlsym returns void *; going through memcpy keeps -Wpedantic quiet about casting an
      * object pointer to a function pointer. */
-    static const char *names[] = {"cblas_sgemm", "cblas_dgemm", "cblas_sgemv", "cblas_dgemv",
-                                  "openblas_set_num_threads"};
+    const char *names[] = {"cblas_sgemm", "cblas_dgemm", "cblas_sgemv", "cblas_dgemv",
+                           p->set_threads};
     void *syms[5];
     for (int i = 0; i < 5; i++) {
         syms[i] = dlsym(s->handle, names[i]);
@@ -96,20 +136,24 @@ int impl_openblas_init(impl *self, const char *path, char *msg, size_t len)
     memcpy(&s->dgemm, &syms[1], sizeof s->dgemm);
     memcpy(&s->sgemv, &syms[2], sizeof s->sgemv);
     memcpy(&s->dgemv, &syms[3], sizeof s->dgemv);
-    memcpy(&s->set_threads, &syms[4], sizeof s->set_threads);
-    /* Optional: tells which OpenBLAS build and core type was picked. */
-    void *cfg = dlsym(s->handle, "openblas_get_config");
-    if (cfg) {
-        char *(*get_config)(void);
-        memcpy(&get_config, &cfg, sizeof get_config);
-        self->detail = get_config();
+    if (p->threads_arg_64)
+        memcpy(&s->set_threads_64, &syms[4], sizeof s->set_threads_64);
+    else
+        memcpy(&s->set_threads, &syms[4], sizeof s->set_threads);
+    /* Optional: which build, version and (OpenBLAS) core type was picked. */
+    void *ver = dlsym(s->handle, p->version_fn);
+    if (ver) {
+        const char *(*get_version)(void);
+        memcpy(&get_version, &ver, sizeof get_version);
+        snprintf(s->detail, sizeof s->detail, "%s %s", p->name, get_version());
     } else {
-        self->detail = NULL;
+        snprintf(s->detail, sizeof s->detail, "%s (%s)", p->name, path);
     }
-    self->name = "OpenBLAS";
-    self->prepare = ob_prepare;
-    self->run = ob_run;
-    self->close = ob_close;
+    self->name = p->name;
+    self->detail = s->detail;
+    self->prepare = peer_prepare;
+    self->run = peer_run;
+    self->close = peer_close;
     self->state = s;
     return 0;
 }

@@ -15,6 +15,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
+    {"bench", cmd_bench, "the benchmark suite: every implementation, verified, with energy; writes a result file"},
     {"gemm", cmd_gemm, "time one GEMM call of a given shape, verified"},
     {"gemv", cmd_gemv, "time one GEMV call of a given shape, verified"},
     {"info", cmd_info, "describe this machine: CPU, caches, measured peak, backends"},

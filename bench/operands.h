@@ -5,7 +5,7 @@
 
 #include "blas_call.h"
 
-#define OPERANDS_MAX_OUT 2
+#define OPERANDS_MAX_OUT 4
 
 typedef struct operands {
     call_dims dims;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "markers.h"
 #include "operands.h"
 #include "stats.h"
 
@@ -13,6 +14,11 @@ typedef struct {
     const blas_call *c;
     operands *o;
     int index;
+    run_opts *opts;
+    impl_result *res;
+    char region[200];
+    energy_sample e0;
+    int energy_failed;
 } task_arg;
 
 static int task_run(void *p)
@@ -29,6 +35,46 @@ static void task_reset(void *p)
     operands_reset_out(t->o, t->c, t->index);
 }
 
+static void task_begin(void *p)
+{
+    task_arg *t = p;
+    if (t->opts->region)
+        markers_start(t->region, t->c->threads);
+    if (t->opts->counters)
+        counters_start(t->opts->counters);
+    if (t->opts->meter && t->opts->meter->read(t->opts->meter, &t->e0) != 0)
+        t->energy_failed = 1;
+}
+
+static void task_end(void *p, double seconds, long calls)
+{
+    task_arg *t = p;
+    impl_result *r = t->res;
+    if (t->opts->meter) {
+        energy_sample e1;
+        if (t->opts->meter->read(t->opts->meter, &e1) != 0)
+            t->energy_failed = 1;
+        r->joules += e1.joules - t->e0.joules;
+        r->dram_joules += e1.dram_joules - t->e0.dram_joules; /* NaN stays NaN */
+    }
+    if (t->opts->counters) {
+        counters_stop(t->opts->counters);
+        counter_value v[COUNTERS_MAX];
+        int n = counters_get(t->opts->counters, v, COUNTERS_MAX);
+        for (int i = 0; i < n; i++) {
+            long long before = r->ncounters == n ? r->counters[i].value : 0;
+            r->counters[i] = v[i];
+            r->counters[i].value += before;
+        }
+        r->ncounters = n;
+        counters_reset(t->opts->counters);
+    }
+    if (t->opts->region)
+        markers_stop(t->region, t->c->threads);
+    r->calls += calls;
+    r->window_s += seconds;
+}
+
 void run_opts_default(run_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -41,10 +87,49 @@ void run_opts_default(run_opts *o)
     o->verify_random = 256;
 }
 
+void impl_result_free(impl_result *res, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(res[i].times);
+        res[i].times = NULL;
+    }
+}
+
 static void mark_wrong(impl_result *r, const verify_result *v)
 {
     r->status = RUN_WRONG;
     verify_describe(v, r->why, sizeof r->why);
+}
+
+/* Compares output j with output 0 on every entry; where they disagree, the reference at
+ * that entry says which one is wrong. */
+static void cross_check(const blas_call *c, const operands *ops, int j, impl_result *res)
+{
+    verify_result cross;
+    verify_cross(c, ops, 0, j, &cross);
+    if (cross.ok) {
+        res[j].check.checked += cross.checked;
+        return;
+    }
+    int who[2] = {0, j}, blamed = res[0].status != RUN_OK || res[j].status != RUN_OK;
+    for (int w = 0; w < 2; w++) {
+        verify_result v;
+        verify_init(&v);
+        verify_entry(c, ops, who[w], 1, cross.row, cross.col, &v);
+        if (!v.ok) {
+            blamed = 1;
+            if (res[who[w]].status == RUN_OK)
+                mark_wrong(&res[who[w]], &v);
+        }
+    }
+    /* The bounds say this cannot happen; if it does, trust neither. */
+    for (int w = 0; w < 2 && !blamed; w++)
+        if (res[who[w]].status == RUN_OK) {
+            res[who[w]].status = RUN_WRONG;
+            snprintf(res[who[w]].why, sizeof res[who[w]].why,
+                     "two implementations disagree at (%d,%d): %.9g vs %.9g", cross.row,
+                     cross.col, cross.got, cross.want);
+        }
 }
 
 int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *res,
@@ -85,16 +170,36 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
     if (o->companion)
         tasks[n] = *o->companion;
     for (int i = 0; i < n; i++) {
-        args[i] = (task_arg){impls[i], c, &ops, i};
-        tasks[i] = (sampler_task){task_run, c->beta != 0 ? task_reset : NULL, &args[i], 1, 0};
+        args[i] = (task_arg){.im = impls[i], .c = c, .o = &ops, .index = i, .opts = o,
+                             .res = &res[i]};
+        if (o->region)
+            snprintf(args[i].region, sizeof args[i].region, "%s_%s", o->region,
+                     impls[i]->name);
+        res[i].joules = res[i].dram_joules = o->meter ? 0 : NAN;
+        tasks[i] = (sampler_task){.run = task_run,
+                                  .reset = c->beta != 0 ? task_reset : NULL,
+                                  .begin = task_begin,
+                                  .end = task_end,
+                                  .arg = &args[i],
+                                  .inner = 1};
     }
 
     int samples = sampler_run(tasks, ntasks, &o->sampler, times);
+    if (samples == -2) {
+        for (int i = 0; i < ntasks; i++)
+            free(times[i]);
+        operands_free(&ops);
+        memset(res, 0, (size_t)n * sizeof *res);
+        snprintf(msg, len, "stopped");
+        return -3;
+    }
     if (samples > 0 && o->companion)
         o->companion_median = stats_median(times[n], samples);
     for (int i = 0; i < n; i++) {
         impl_result *r = &res[i];
         verify_init(&r->check);
+        if (args[i].energy_failed)
+            r->joules = r->dram_joules = NAN;
         if (samples < 0) {
             r->status = RUN_ERROR;
             if (tasks[i].error)
@@ -111,6 +216,8 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
             continue;
         }
         r->samples = samples;
+        r->times = times[i];
+        times[i] = NULL;
         r->inner = tasks[i].inner;
         r->t_median = s.median;
         r->t_min = s.min;
@@ -119,35 +226,8 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
         if (!r->check.ok)
             mark_wrong(r, &r->check);
     }
-    if (samples >= 0 && n == 2) {
-        verify_result cross;
-        verify_cross(c, &ops, 0, 1, &cross);
-        if (!cross.ok) {
-            /* They disagree: the reference at that entry says who is wrong. */
-            int blamed = res[0].status != RUN_OK || res[1].status != RUN_OK;
-            for (int i = 0; i < 2; i++) {
-                verify_result v;
-                verify_init(&v);
-                verify_entry(c, &ops, i, 1, cross.row, cross.col, &v);
-                if (!v.ok) {
-                    blamed = 1;
-                    if (res[i].status == RUN_OK)
-                        mark_wrong(&res[i], &v);
-                }
-            }
-            /* The bounds say this cannot happen; if it does, trust neither. */
-            for (int i = 0; i < 2 && !blamed; i++)
-                if (res[i].status == RUN_OK) {
-                    res[i].status = RUN_WRONG;
-                    snprintf(res[i].why, sizeof res[i].why,
-                             "the two implementations disagree at (%d,%d): %.9g vs %.9g",
-                             cross.row, cross.col, cross.got, cross.want);
-                }
-        } else {
-            for (int i = 0; i < 2; i++)
-                res[i].check.checked += cross.checked;
-        }
-    }
+    for (int j = 1; samples >= 0 && j < n; j++)
+        cross_check(c, &ops, j, res);
     for (int i = 0; i < ntasks; i++)
         free(times[i]);
     operands_free(&ops);

@@ -14,11 +14,14 @@ static void idle(double seconds)
     }
 }
 
-/* Seconds for one batch of inner calls, or a negative value when a call failed. */
-static double batch(sampler_task *t, long inner)
+/* Seconds for one batch of inner calls, or a negative value when a call failed. measured
+ * batches are bracketed by the task's begin and end hooks. */
+static double batch(sampler_task *t, long inner, int measured)
 {
     if (t->reset)
         t->reset(t->arg);
+    if (measured && t->begin)
+        t->begin(t->arg);
     double t0 = timer_now();
     for (long i = 0; i < inner; i++) {
         int rc = t->run(t->arg);
@@ -27,7 +30,10 @@ static double batch(sampler_task *t, long inner)
             return -1;
         }
     }
-    return timer_now() - t0;
+    double s = timer_now() - t0;
+    if (measured && t->end)
+        t->end(t->arg, s, inner);
+    return s;
 }
 
 /* Grows the batch until its time predicts the per-call time well (an eighth of the target),
@@ -38,7 +44,7 @@ static int calibrate(sampler_task *t, const sampler_opts *o)
     long inner = 1;
     double s = -1;
     for (int w = 0; w < o->warmups; w++)
-        if ((s = batch(t, 1)) < 0)
+        if ((s = batch(t, 1, 0)) < 0)
             return -1;
     /* A call clearly long enough on its own needs no calibration run (large GEMMs take
      * seconds); "clearly", because a first call also pays for thread start-up and
@@ -48,7 +54,7 @@ static int calibrate(sampler_task *t, const sampler_opts *o)
         return 0;
     }
     for (;;) {
-        s = batch(t, inner);
+        s = batch(t, inner, 0);
         if (s < 0)
             return -1;
         if (s >= o->min_batch_s || inner >= (1L << 24))
@@ -71,6 +77,8 @@ int sampler_run(sampler_task *tasks, int ntasks, const sampler_opts *opts, doubl
     if (ntasks < 1 || ntasks > 16)
         return -1;
     for (int t = 0; t < ntasks; t++) {
+        if (opts->stop && *opts->stop)
+            return -2;
         tasks[t].error = 0;
         idle(opts->gap_s);
         if (calibrate(&tasks[t], opts) != 0)
@@ -79,8 +87,10 @@ int sampler_run(sampler_task *tasks, int ntasks, const sampler_opts *opts, doubl
     int n = 0;
     while (n < opts->max_samples) {
         for (int t = 0; t < ntasks; t++) {
+            if (opts->stop && *opts->stop)
+                return -2;
             idle(opts->gap_s);
-            double s = batch(&tasks[t], tasks[t].inner);
+            double s = batch(&tasks[t], tasks[t].inner, 1);
             if (s < 0)
                 return -1;
             times[t][n] = s / (double)tasks[t].inner;

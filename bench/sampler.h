@@ -4,9 +4,15 @@
 #ifndef BENCH_SAMPLER_H
 #define BENCH_SAMPLER_H
 
+#include <signal.h>
+
 typedef struct sampler_task {
     int (*run)(void *arg);    /* the timed work, one call; non-zero aborts the task */
     void (*reset)(void *arg); /* untimed, before every batch; may be NULL */
+    /* Untimed, right before and right after each measured batch (not warm-ups or
+     * calibration): where meters and counters are read. May be NULL. */
+    void (*begin)(void *arg);
+    void (*end)(void *arg, double seconds, long calls);
     void *arg;
     long inner;               /* calls per sample: set by sampler_run */
     int error;                /* first non-zero return of run, 0 if none */
@@ -20,11 +26,13 @@ typedef struct sampler_opts {
     double min_total_s;  /* keep sampling until every task has measured this long */
     double gap_s;        /* idle time before each task's sample: lets the other task's
                             spinning worker threads go to sleep first */
+    const volatile sig_atomic_t *stop; /* when set non-zero (by a signal handler), stop between
+                                 batches; may be NULL */
 } sampler_opts;
 
 /* Runs ntasks tasks interleaved. times[t] must have room for max_samples entries and gets
- * seconds per call of each sample. Returns the number of samples per task, or -1 when a
- * task failed (its error field says how). */
+ * seconds per call of each sample. Returns the number of samples per task, -1 when a task
+ * failed (its error field says how), or -2 when *stop was set. */
 int sampler_run(sampler_task *tasks, int ntasks, const sampler_opts *opts, double **times);
 
 #endif

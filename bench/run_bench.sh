@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# make bench: install what the machine lacks, build, describe the machine, run the suite,
+# write the result file and print the summary.
+#
+#   make bench                      # the default suite (at most 15 minutes on 2 cores)
+#   make bench QUICK=1              # the two-minute subset
+#   make bench PREC=d THREADS=1 IMPL=flopwatt,openblas CLASSES=square SIZES=512,1024
+#   make bench BENCH_ARGS="--energy none --results /tmp/r"   # any flopwatt bench option
+#
+# Packages are installed with apt-get (Debian, Ubuntu) or dnf (Fedora, RHEL, Amazon Linux)
+# as root or through sudo without a password; otherwise the exact command is printed and
+# the run goes on with what is there (only jansson is indispensable).
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+
+# Debian package, dnf package, how to tell it is present, and whether the run needs it.
+deps=(
+    "gcc gcc cmd:cc required"
+    "make make cmd:make required"
+    "pkg-config pkgconf-pkg-config cmd:pkg-config required"
+    "libjansson-dev jansson-devel pc:jansson required"
+    "libhwloc-dev hwloc-devel pc:hwloc optional"
+    "libopenblas0-pthread openblas lib:libopenblas.so.0 optional"
+    "libblis4-openmp blis lib:libblis.so.4 optional"
+    "libpapi-dev papi-devel pc:papi optional"
+)
+
+present() {
+    case "$1" in
+    cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
+    pc:*) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "${1#pc:}" ;;
+    lib:*) ldconfig -p 2>/dev/null | grep -q "${1#lib:}" ;;
+    esac
+}
+
+if command -v apt-get >/dev/null 2>&1; then
+    pm=apt
+elif command -v dnf >/dev/null 2>&1; then
+    pm=dnf
+else
+    pm=none
+fi
+
+missing=() missing_required=0
+for d in "${deps[@]}"; do
+    read -r deb rpm check need <<<"$d"
+    present "$check" && continue
+    [ "$pm" = dnf ] && missing+=("$rpm") || missing+=("$deb")
+    [ "$need" = required ] && missing_required=1
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        sudo=()
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo=(sudo)
+    else
+        sudo=(none)
+    fi
+    case "$pm" in
+    apt)
+        # Only packages this release knows (names differ between Debian and Ubuntu releases).
+        known=()
+        for p in "${missing[@]}"; do
+            apt-cache show "$p" >/dev/null 2>&1 && known+=("$p")
+        done
+        cmd=(apt-get install -y --no-install-recommends "${known[@]}")
+        update=(apt-get update -qq)
+        ;;
+    dnf)
+        cmd=(dnf install -y --setopt=strict=0 "${missing[@]}")
+        update=(true)
+        ;;
+    *)
+        cmd=()
+        ;;
+    esac
+    if [ ${#cmd[@]} -eq 0 ]; then
+        echo "make bench: no apt-get or dnf here; install by hand: ${missing[*]}" >&2
+    elif [ "${sudo[0]:-}" = none ]; then
+        echo "make bench: missing ${missing[*]}; to install, run: sudo ${cmd[*]}" >&2
+    else
+        echo "make bench: installing ${missing[*]}" >&2
+        if [ "$pm" = apt ]; then
+            # A fresh machine has no package lists yet: the first attempt may need them.
+            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${cmd[@]}" >&2 ||
+                { "${sudo[@]}" "${update[@]}" >&2 &&
+                  known=() && for p in "${missing[@]}"; do
+                      apt-cache show "$p" >/dev/null 2>&1 && known+=("$p"); done &&
+                  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+                      --no-install-recommends "${known[@]}" >&2; } ||
+                echo "make bench: the install failed; run: sudo ${cmd[*]}" >&2
+        else
+            "${sudo[@]}" "${cmd[@]}" >&2 || echo "make bench: the install failed; run: sudo ${cmd[*]}" >&2
+        fi
+    fi
+fi
+
+make --no-print-directory -j"$(nproc 2>/dev/null || echo 2)" BUILD="$BUILD" lib cli >&2 || {
+    [ "$missing_required" = 1 ] && echo "make bench: the build needs the packages above" >&2
+    exit 2
+}
+FLOPWATT=$BUILD/flopwatt
+
+args=()
+case "${QUICK:-0}" in 0 | "") ;; *) args+=(--quick) ;; esac
+[ -n "${PREC:-}" ] && args+=(--prec "$PREC")
+[ -n "${CLASSES:-}" ] && args+=(--classes "$CLASSES")
+[ -n "${SIZES:-}" ] && args+=(--sizes "$SIZES")
+[ -n "${THREADS:-}" ] && args+=(--threads "$THREADS")
+[ -n "${IMPL:-}" ] && args+=(--impl "$IMPL")
+[ -n "${KERNEL:-}" ] && args+=(--kernel "$KERNEL")
+[ -n "${RESULTS:-}" ] && args+=(--results "$RESULTS")
+[ -n "${ENERGY:-}" ] && args+=(--energy "$ENERGY")
+
+info=(--no-measure) # the suite measures the peak itself and stores it with the results
+"$FLOPWATT" info "${info[@]}" || exit $?
+echo
+# shellcheck disable=SC2086 # BENCH_ARGS is a list of options
+exec "$FLOPWATT" bench ${args[@]+"${args[@]}"} ${BENCH_ARGS:-} "$@"
