@@ -25,11 +25,10 @@ ifeq ($(shell pkg-config --exists hwloc 2>/dev/null && echo yes),yes)
 endif
 
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CPPFLAGS += -DFW_GIT_REV=\"$(GIT_REV)\"
 
 # The measurement layer (bench/) writes and reads results with jansson, which it needs.
 BENCH_CPPFLAGS := -DFW_DATA_DIR=\"$(CURDIR)/bench/data\" -DFW_BUILD_CC='"$(CC)"' \
-                  -DFW_BUILD_CFLAGS='"$(strip $(CFLAGS))"'
+                  -DFW_BUILD_CFLAGS='"$(strip $(filter-out -Werror,$(CFLAGS)))"'
 BENCH_LDLIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
 HAVE_JANSSON   := $(shell pkg-config --exists jansson 2>/dev/null && echo yes)
 # PAPI counters are built in where libpapi is installed (PAPI=0 leaves them out).
@@ -44,17 +43,29 @@ ifeq ($(LIKWID),1)
   BENCH_CPPFLAGS += -DLIKWID_PERFMON
   BENCH_LDLIBS   += -llikwid
 endif
+BENCH_CPPFLAGS += -DFW_GIT_REV=\"$(GIT_REV)\"
+
+# The bench objects embed how they were built (revision, compiler, flags but -Werror, which
+# changes no code, PAPI, likwid):
+# $(OUT)/build-id holds that description and changes only when it does, so exactly then
+# they are rebuilt and result files never record a stale revision.
+BUILD_ID := $(GIT_REV) $(CC) $(filter-out -Werror,$(CFLAGS)) $(BENCH_CPPFLAGS) $(BENCH_LDLIBS)
+$(shell mkdir -p $(OUT))
+$(file >$(OUT)/build-id.new,$(BUILD_ID))
+$(shell cmp -s $(OUT)/build-id.new $(OUT)/build-id || mv -f $(OUT)/build-id.new $(OUT)/build-id; rm -f $(OUT)/build-id.new)
 
 KERNEL_SRC := $(wildcard kernels/*.c) $(wildcard kernels/generic/*.c)
 ifeq ($(ARCH),x86_64)
   KERNEL_SRC += $(wildcard kernels/avx512/*.c) $(wildcard kernels/avx2/*.c)
 endif
 BENCH_SRC := $(filter-out bench/main.c,$(wildcard bench/*.c))
+TUNER_SRC := $(wildcard tuner/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTLIB_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 
 KERNEL_OBJ  := $(KERNEL_SRC:%.c=$(OUT)/obj/%.o)
 BENCH_OBJ   := $(BENCH_SRC:%.c=$(OUT)/obj/%.o)
+TUNER_OBJ   := $(TUNER_SRC:%.c=$(OUT)/obj/%.o)
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(OUT)/obj/%.o)
 TEST_BIN    := $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
 # Stand-ins for system libraries that tests load with dlopen (tests/fixtures/<name>.c).
@@ -64,6 +75,8 @@ FIXTURE_SO  := $(patsubst tests/fixtures/%.c,$(OUT)/tests/fixtures/%.so,$(wildca
 $(OUT)/obj/kernels/avx512/%.o: ISAFLAGS := -mavx512f -mavx512vl -mavx512dq -mavx512bw -mavx2 -mfma
 $(OUT)/obj/kernels/avx2/%.o:   ISAFLAGS := -mavx2 -mfma
 $(OUT)/obj/bench/%.o $(OUT)/obj/tests/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS)
+$(OUT)/obj/tuner/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS) -Ibench
+$(BENCH_OBJ) $(TUNER_OBJ) $(OUT)/obj/bench/main.o $(TESTLIB_OBJ) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/%.o): $(OUT)/build-id
 
 .PHONY: all lib cli tests test test-quick bench bench-core clean
 .SECONDARY:
@@ -89,12 +102,19 @@ $(OUT)/libfwbench.a: $(BENCH_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(OUT)/flopwatt: $(OUT)/obj/bench/main.o $(OUT)/libfwbench.a $(OUT)/libflopwatt.a | jansson-check
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OUT)/libfwbench.a $(OUT)/libflopwatt.a $(BENCH_LDLIBS) $(LDLIBS)
-
-$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(TESTLIB_OBJ) $(OUT)/libfwbench.a $(OUT)/libflopwatt.a | jansson-check
+# The tuner sits above the measurement layer: it is linked before it.
+$(OUT)/libfwtuner.a: $(TUNER_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(OUT)/libfwbench.a $(OUT)/libflopwatt.a $(BENCH_LDLIBS) $(LDLIBS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+FW_LIBS := $(OUT)/libfwtuner.a $(OUT)/libfwbench.a $(OUT)/libflopwatt.a
+
+$(OUT)/flopwatt: $(OUT)/obj/bench/main.o $(FW_LIBS) | jansson-check
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(FW_LIBS) $(BENCH_LDLIBS) $(LDLIBS)
+
+$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(TESTLIB_OBJ) $(FW_LIBS) | jansson-check
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(FW_LIBS) $(BENCH_LDLIBS) $(LDLIBS)
 
 $(OUT)/tests/fixtures/%.so: tests/fixtures/%.c
 	@mkdir -p $(@D)
@@ -137,4 +157,4 @@ test-quick: all tests
 clean:
 	rm -rf build
 
--include $(KERNEL_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(OUT)/obj/bench/main.d $(TESTLIB_OBJ:.o=.d) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/%.d)
+-include $(KERNEL_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(TUNER_OBJ:.o=.d) $(OUT)/obj/bench/main.d $(TESTLIB_OBJ:.o=.d) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/%.d)

@@ -28,7 +28,7 @@ void record_fill_error(bench_record *rec, const suite_config *cfg, const impl *i
 }
 
 static void fill_energy(energy_figure *e, const impl_result *r, const record_context *ctx,
-                        double gflops)
+                        double flops)
 {
     if (!ctx->meter || !(r->joules >= 0) || r->calls < 1 || !(r->window_s > 0))
         return;
@@ -45,7 +45,8 @@ static void fill_energy(energy_figure *e, const impl_result *r, const record_con
     e->idle_watts = ctx->idle_watts;
     e->above_idle_joules = (r->joules - ctx->idle_watts * r->window_s) / calls;
     e->above_idle_watts = e->watts - ctx->idle_watts;
-    e->gflops_per_watt = gflops / e->watts;
+    /* Work over energy, not the median rate over the mean power: GFLOP per joule. */
+    e->gflops_per_watt = flops * 1e-9 / e->joules;
 }
 
 void record_fill(bench_record *rec, const suite_config *cfg, const impl *im,
@@ -72,9 +73,12 @@ void record_fill(bench_record *rec, const suite_config *cfg, const impl *im,
             rec->max = s.max;
             rec->mean = s.mean;
         }
-        stats_median_ci(r->times, rec->nsamples, 0.95, &rec->ci_lo, &rec->ci_hi);
+        double coverage = stats_median_ci(r->times, rec->nsamples, 0.95, &rec->ci_lo, &rec->ci_hi);
         rec->cv = stats_cv(r->times, rec->nsamples);
-        rec->unstable = !((rec->ci_hi - rec->ci_lo) / rec->median <= ctx->unstable_ci);
+        /* Too few samples to reach 95% (fewer than 6) count as unstable too: the interval
+         * is then [min, max] with less coverage. */
+        rec->unstable = !((rec->ci_hi - rec->ci_lo) / rec->median <= ctx->unstable_ci) ||
+                        !(coverage >= 0.95);
     }
     if (rec->status != REC_OK)
         return; /* a wrong or failed result is never shown as a speed */
@@ -87,5 +91,5 @@ void record_fill(bench_record *rec, const suite_config *cfg, const impl *im,
         rec->gbytes_per_s = bytes / rec->median * 1e-9;
         rec->intensity = flops / bytes;
     }
-    fill_energy(&rec->energy, r, ctx, rec->gflops);
+    fill_energy(&rec->energy, r, ctx, flops);
 }

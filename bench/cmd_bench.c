@@ -31,6 +31,8 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig) { stop_signal = sig; }
 
+static int out_of_memory; /* a record could not be kept: stop, save the rest, fail */
+
 typedef struct bench_opts {
     int quick, no_counters, no_peak;
     const char *prec, *classes, *sizes, *gemv_sizes, *threads, *impls, *kernel, *results;
@@ -180,11 +182,15 @@ static int open_meter(const bench_opts *b, energy_meter *m)
         }
         return 1;
     }
-    energy_status st[16];
+    energy_status st[16] = {{0}};
     int n = energy_open_cpu(&env, m, st, 16);
     if (n < 0) {
-        cli_error(CMD, "no energy backend, not even the model: %s", st[0].why);
-        return -1;
+        /* No meter and no model row for this CPU: measure without energy, and say why. */
+        fprintf(stderr, "energy: none can be measured or modeled here; records carry no "
+                        "energy\n");
+        for (int i = 0; i < 16 && st[i].name; i++)
+            fprintf(stderr, "  %s: %s\n", st[i].name, st[i].why);
+        return 0;
     }
     if (!m->measured) {
         fprintf(stderr, "energy: no meter can be read here; figures are a MODEL estimate "
@@ -223,14 +229,17 @@ static json_t *options_json(const bench_opts *b, const suite_opts *s, const impl
     return o;
 }
 
-/* The FMA peak for a thread count: one core's, all cores', or one core's times t between. */
+/* The FMA peak for a thread count: one core's, all cores' (at the thread count that peak
+ * was measured with), or one core's times t between. */
 static double peak_for(const json_t *info, fw_precision p, int threads)
 {
     double one = sysinfo_peak_gflops(info, p, 0), all = sysinfo_peak_gflops(info, p, 1);
-    int cores = fw_default_threads();
+    const json_t *all_cores = json_object_get(
+        json_object_get(json_object_get(info, "measured"), "fma_peak"), "all_cores");
+    json_int_t cores = json_integer_value(json_object_get(all_cores, "threads"));
     if (threads == 1)
         return one;
-    if (threads >= cores)
+    if (cores > 0 && threads >= cores)
         return all;
     return one * threads;
 }
@@ -268,10 +277,29 @@ static counter_set *counters_for(counter_table *t, int threads, int *warned)
     return s;
 }
 
+/* Power at rest for a record on threads threads. A meter sees the whole machine, measured
+ * once before the run (machine_idle). The model charges the vCPUs a record uses, so its
+ * rest power is taken per thread count, once each; it is a formula of the process's CPU
+ * time, so a short rest is enough. NaN when it cannot be had. */
+static double idle_for(energy_meter *meter, int threads, double machine_idle, double seconds,
+                       double *per_threads)
+{
+    if (!meter || meter->measured || !meter->set_scope)
+        return machine_idle;
+    meter->set_scope(meter, threads);
+    if (threads < SUITE_MAX_LIST && isnan(per_threads[threads]) &&
+        energy_idle_watts(meter, seconds < 0.2 ? seconds : 0.2, &per_threads[threads]) != 0)
+        per_threads[threads] = NAN;
+    return threads < SUITE_MAX_LIST ? per_threads[threads] : NAN;
+}
+
 /* Measures every configuration into run; returns the number of wrong results. */
 static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg, impl_set *im,
                          energy_meter *meter, double idle_watts, bench_run *run)
 {
+    double model_idle[SUITE_MAX_LIST];
+    for (int i = 0; i < SUITE_MAX_LIST; i++)
+        model_idle[i] = NAN;
     counter_table ct = {0};
     int counters_warned = 0, wrong = 0;
     double total_cost = 0;
@@ -279,7 +307,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
         total_cost += config_cost(&cfg[i], b->min_time, im->n);
     progress pr;
     progress_init(&pr, ncfg, total_cost, -1);
-    for (int i = 0; i < ncfg && !stop_signal; i++) {
+    for (int i = 0; i < ncfg && !stop_signal && !out_of_memory; i++) {
         const suite_config *c = &cfg[i];
         progress_start(&pr, c->name);
         impl *run_impls[MAX_IMPLS];
@@ -288,6 +316,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
             if (!(b->kernel && strcmp(im->v[j].name, "flopwatt") == 0 &&
                   !impl_flopwatt_kernel_fits(&c->call, b->kernel)))
                 run_impls[n++] = &im->v[j];
+        double record_idle = idle_for(meter, c->call.threads, idle_watts, b->idle, model_idle);
         run_opts o;
         run_opts_default(&o);
         /* Six samples are the fewest whose [min, max] covers the median with 95%. */
@@ -296,8 +325,14 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
         /* Batches long against the gap below, so the gaps do not dominate the run. */
         o.sampler.min_batch_s = c->call.threads > 1 ? 5e-2 : 2e-3;
         o.sampler.min_total_s = b->min_time;
-        if (meter && meter->measured && b->energy_window > o.sampler.min_total_s)
-            o.sampler.min_total_s = b->energy_window; /* RAPL needs windows of seconds */
+        if (meter && meter->measured) {
+            /* RAPL counts in steps of about 1 ms: batches of 0.1 s keep that error near 1%,
+             * and the record's windows add up to energy_window at least. */
+            if (o.sampler.min_batch_s < 0.1)
+                o.sampler.min_batch_s = 0.1;
+            if (b->energy_window > o.sampler.min_total_s)
+                o.sampler.min_total_s = b->energy_window;
+        }
         /* Between implementations, give the other's worker threads time to stop spinning
          * and sleep, so none runs with a core taken by another's idle team: OpenBLAS's
          * workers spin for 2^28 cycles (about 0.1 s) after a call by default. */
@@ -313,7 +348,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
             break;
         record_context ctx = {.peak_gflops = peak_for(run->info, c->call.prec, c->call.threads),
                               .unstable_ci = b->unstable, .warmups = o.sampler.warmups,
-                              .meter = meter, .idle_watts = idle_watts};
+                              .meter = meter, .idle_watts = record_idle};
         char line[300] = "";
         size_t used = 0;
         for (int j = 0; j < n; j++) {
@@ -327,7 +362,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
             wrong += rec.status == REC_WRONG;
             if (bench_run_add(run, &rec) != 0) {
                 cli_error(CMD, "out of memory");
-                stop_signal = SIGTERM;
+                out_of_memory = 1;
             }
             if (used < sizeof line)
                 used += (size_t)snprintf(line + used, sizeof line - used, "%s%s %s", j ? ", " : "",
@@ -382,7 +417,7 @@ int cmd_bench(int argc, char **argv)
         {"no-peak", OPT_FLAG, &b.no_peak, NULL, 0, 0, "skip measuring the FMA peak and bandwidth (no % of peak)"},
         {"min-time", OPT_DOUBLE, &b.min_time, NULL, 0, 3600, "seconds each implementation is timed per configuration at least (0.2; quick 0.1)"},
         {"energy-window", OPT_DOUBLE, &b.energy_window, NULL, 0, 3600, "seconds at least per record with a measured meter (1)"},
-        {"idle", OPT_DOUBLE, &b.idle, NULL, 0, 600, "seconds of rest to measure idle power (2; quick 1)"},
+        {"idle", OPT_DOUBLE, &b.idle, NULL, 0.01, 600, "seconds of rest to measure idle power (2; quick 1)"},
         {"unstable", OPT_DOUBLE, &b.unstable, NULL, 0, 10, "relative width of the median's 95% interval flagged unstable (0.05)"},
         {"openblas-lib", OPT_STRING, &b.openblas_lib, NULL, 0, 0, "OpenBLAS library to dlopen (libopenblas.so.0)"},
         {"blis-lib", OPT_STRING, &b.blis_lib, NULL, 0, 0, "BLIS library to dlopen (libblis.so.4)"},
@@ -444,6 +479,7 @@ int cmd_bench(int argc, char **argv)
 
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends the program at once */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -461,7 +497,7 @@ int cmd_bench(int argc, char **argv)
     copy_build(run.info, &run);
 
     double idle_watts = NAN;
-    if (have_meter && !stop_signal &&
+    if (have_meter && meter.measured && !stop_signal &&
         energy_idle_watts(&meter, b.idle, &idle_watts) != 0) {
         cli_error(CMD, "energy: %s could not be read at rest", meter.source);
         goto out;
@@ -473,11 +509,14 @@ int cmd_bench(int argc, char **argv)
         markers_close();
 
     utc_now(run.finished_utc, sizeof run.finished_utc);
-    run.complete = !stop_signal;
+    run.complete = !stop_signal && !out_of_memory;
     if (stop_signal)
         snprintf(run.incomplete_reason, sizeof run.incomplete_reason,
                  "interrupted by %s after %d records", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
                  run.nrecords);
+    else if (out_of_memory)
+        snprintf(run.incomplete_reason, sizeof run.incomplete_reason,
+                 "out of memory after %d records", run.nrecords);
     char path[4096];
     if (results_write(&run, b.results, path, sizeof path, why, sizeof why) != 0) {
         cli_error(CMD, "%s", why);
@@ -488,7 +527,7 @@ int cmd_bench(int argc, char **argv)
     if (stop_signal)
         status = 128 + stop_signal;
     else
-        status = wrong ? EXIT_FAILED : EXIT_OK;
+        status = wrong || out_of_memory ? EXIT_FAILED : EXIT_OK;
 out:
     if (have_meter)
         meter.close(&meter);

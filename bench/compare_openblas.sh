@@ -9,7 +9,7 @@
 # Builds $BUILD/flopwatt (BUILD defaults to build) unless FLOPWATT names a binary already.
 # Needs OpenBLAS as libopenblas.so.0 (Debian: libopenblas0-pthread); --lib PATH for another.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 if [ -z "${FLOPWATT:-}" ]; then
     make --no-print-directory BUILD="$BUILD" lib cli >&2 || exit 2

@@ -42,6 +42,10 @@ struct energy_meter {
     /* Joules since open, wrap-around handled; call at least once per wrap period (RAPL:
      * about a minute at full power). Returns 0, or -1 when the read failed. */
     int (*read)(energy_meter *m, energy_sample *out);
+    /* The model only (NULL for meters, which see the whole package whatever runs): from now
+     * on charge vcpus vCPUs (the threads the measured work uses), as the model's published
+     * coefficients are per vCPU used; energy counted so far is kept. */
+    void (*set_scope)(energy_meter *m, int vcpus);
     void (*close)(energy_meter *m);
     void *state;
 };

@@ -245,8 +245,10 @@ double energy_model_joules(double watts_min, double watts_max, int vcpus, double
 
 typedef struct model_state {
     double watts_min, watts_max;
-    int vcpus;
-    double wall0, cpu0;
+    int machine_vcpus, vcpus; /* of the machine; charged now */
+    double wall0, cpu0;       /* start of the current scope */
+    double joules_before;     /* counted in earlier scopes */
+    char row_text[400];       /* the row's name, note and source, for the detail */
 } model_state;
 
 static double process_cpu_seconds(void)
@@ -256,13 +258,38 @@ static double process_cpu_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static double scope_joules(const model_state *st, double wall, double cpu)
+{
+    return energy_model_joules(st->watts_min, st->watts_max, st->vcpus, wall - st->wall0,
+                               cpu - st->cpu0);
+}
+
 static int model_read(energy_meter *m, energy_sample *out)
 {
     const model_state *st = m->state;
-    out->joules = energy_model_joules(st->watts_min, st->watts_max, st->vcpus,
-                                      timer_now() - st->wall0, process_cpu_seconds() - st->cpu0);
+    out->joules = st->joules_before + scope_joules(st, timer_now(), process_cpu_seconds());
     out->dram_joules = NAN;
     return 0;
+}
+
+static void describe_scope(energy_meter *m)
+{
+    const model_state *st = m->state;
+    m->detail[0] = '\0';
+    energy_appendf(m->detail, sizeof m->detail, "%.2f-%.2f W/vCPU x %d vCPUs (of %d), u from "
+                   "process CPU time; %s", st->watts_min, st->watts_max, st->vcpus,
+                   st->machine_vcpus, st->row_text);
+}
+
+static void model_set_scope(energy_meter *m, int vcpus)
+{
+    model_state *st = m->state;
+    double wall = timer_now(), cpu = process_cpu_seconds();
+    st->joules_before += scope_joules(st, wall, cpu);
+    st->wall0 = wall;
+    st->cpu0 = cpu;
+    st->vcpus = vcpus < 1 ? 1 : vcpus > st->machine_vcpus ? st->machine_vcpus : vcpus;
+    describe_scope(m);
 }
 
 static void model_close(energy_meter *m)
@@ -289,20 +316,22 @@ int energy_model_open(const energy_env *env, energy_meter *m, char *why, size_t 
         snprintf(why, len, "out of memory");
         return -1;
     }
+    memset(st, 0, sizeof *st);
     st->watts_min = row.watts_min;
     st->watts_max = row.watts_max;
-    st->vcpus = env->vcpus;
+    st->machine_vcpus = st->vcpus = env->vcpus;
+    snprintf(st->row_text, sizeof st->row_text, "%s%s%s; %s", row.name, row.note[0] ? ", " : "",
+             row.note, row.source);
     memset(m, 0, sizeof *m);
     snprintf(m->source, sizeof m->source, "model");
     snprintf(m->domain, sizeof m->domain, "model");
-    energy_appendf(m->detail, sizeof m->detail, "%s, %.2f-%.2f W/vCPU x %d vCPUs, u from "
-                   "process CPU time; %s%s%s", row.name, row.watts_min, row.watts_max,
-                   env->vcpus, row.note, row.note[0] ? "; " : "", row.source);
     m->measured = 0;
     m->read = model_read;
+    m->set_scope = model_set_scope;
     m->close = model_close;
     m->state = st;
     st->wall0 = timer_now();
     st->cpu0 = process_cpu_seconds();
+    describe_scope(m);
     return 0;
 }

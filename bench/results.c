@@ -46,17 +46,32 @@ static int write_files(const bench_run *r, const char *folder, const char *json,
     for (char *p = stamp; *p; p++)
         if (*p == ':')
             *p = '-';
-    int n1 = snprintf(json_path, sizeof json_path, "%s/%s.json", folder, stamp);
-    int n2 = snprintf(csv_path, sizeof csv_path, "%s/%s.csv", folder, stamp);
-    if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof json_path || (size_t)n2 >= sizeof csv_path) {
-        snprintf(why, wlen, "result path under %s: %s", folder, strerror(ENAMETOOLONG));
+    if (make_dirs(folder, why, wlen) != 0)
         return -1;
+    /* Two runs started in the same second must not replace each other: the later one takes
+     * the first free name of stamp, stamp-2, stamp-3, ... */
+    for (int copy = 1;; copy++) {
+        char suffix[16] = "";
+        if (copy > 1)
+            snprintf(suffix, sizeof suffix, "-%d", copy);
+        int n1 = snprintf(json_path, sizeof json_path, "%s/%s%s.json", folder, stamp, suffix);
+        int n2 = snprintf(csv_path, sizeof csv_path, "%s/%s%s.csv", folder, stamp, suffix);
+        if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof json_path ||
+            (size_t)n2 >= sizeof csv_path) {
+            snprintf(why, wlen, "result path under %s: %s", folder, strerror(ENAMETOOLONG));
+            return -1;
+        }
+        if (access(json_path, F_OK) != 0) /* the JSON is the run; its CSV follows it */
+            break;
+        if (copy == 1000) {
+            snprintf(why, wlen, "result folder %s: no free name for %s", folder, stamp);
+            return -1;
+        }
     }
-    if (make_dirs(folder, why, wlen) != 0 ||
-        atomic_write(json_path, json, strlen(json), why, wlen) != 0)
+    if (atomic_write(json_path, json, strlen(json), why, wlen) != 0)
         return -1;
     if (atomic_write(csv_path, csv, strlen(csv), why, wlen) != 0) {
-        /* No half result: the JSON goes again (a same-named file it replaced goes too). */
+        /* No half result: the JSON goes again (its name was free). */
         unlink(json_path);
         size_t used = strlen(why);
         snprintf(why + used, wlen - used, " (%s removed again)", json_path);

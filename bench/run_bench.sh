@@ -11,7 +11,7 @@
 # as root or through sudo without a password; otherwise the exact command is printed and
 # the run goes on with what is there (only jansson is indispensable).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 
 # Debian package, dnf package, how to tell it is present, and whether the run needs it.
@@ -30,7 +30,7 @@ present() {
     case "$1" in
     cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
     pc:*) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "${1#pc:}" ;;
-    lib:*) ldconfig -p 2>/dev/null | grep -q "${1#lib:}" ;;
+    lib:*) { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "${1#lib:}" ;;
     esac
 }
 
@@ -58,42 +58,35 @@ if [ ${#missing[@]} -gt 0 ]; then
     else
         sudo=(none)
     fi
-    case "$pm" in
-    apt)
-        # Only packages this release knows (names differ between Debian and Ubuntu releases).
+    # Only packages this release knows: names differ between Debian and Ubuntu releases,
+    # and a fresh machine may have no package lists until the first update.
+    known_packages() {
         known=()
         for p in "${missing[@]}"; do
             apt-cache show "$p" >/dev/null 2>&1 && known+=("$p")
         done
-        cmd=(apt-get install -y --no-install-recommends "${known[@]}")
-        update=(apt-get update -qq)
-        ;;
-    dnf)
-        cmd=(dnf install -y --setopt=strict=0 "${missing[@]}")
-        update=(true)
-        ;;
-    *)
-        cmd=()
-        ;;
-    esac
-    if [ ${#cmd[@]} -eq 0 ]; then
-        echo "make bench: no apt-get or dnf here; install by hand: ${missing[*]}" >&2
+        true
+    }
+    [ "$pm" = apt ] && known_packages
+    show="${missing[*]}"
+    [ "$pm" = apt ] && install="apt-get install -y" || install="dnf install -y"
+    if [ "$pm" = none ]; then
+        echo "make bench: no apt-get or dnf here; install by hand: $show" >&2
     elif [ "${sudo[0]:-}" = none ]; then
-        echo "make bench: missing ${missing[*]}; to install, run: sudo ${cmd[*]}" >&2
+        echo "make bench: missing $show; to install, run: sudo $install $show" >&2
     else
-        echo "make bench: installing ${missing[*]}" >&2
+        echo "make bench: installing $show" >&2
         if [ "$pm" = apt ]; then
-            # A fresh machine has no package lists yet: the first attempt may need them.
-            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${cmd[@]}" >&2 ||
-                { "${sudo[@]}" "${update[@]}" >&2 &&
-                  known=() && for p in "${missing[@]}"; do
-                      apt-cache show "$p" >/dev/null 2>&1 && known+=("$p"); done &&
-                  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-                      --no-install-recommends "${known[@]}" >&2; } ||
-                echo "make bench: the install failed; run: sudo ${cmd[*]}" >&2
+            if [ ${#known[@]} -lt ${#missing[@]} ]; then
+                ${sudo[@]+"${sudo[@]}"} apt-get update -qq >&2
+                known_packages
+            fi
+            [ ${#known[@]} -gt 0 ] &&
+                ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive \
+                    apt-get install -y --no-install-recommends "${known[@]}" >&2
         else
-            "${sudo[@]}" "${cmd[@]}" >&2 || echo "make bench: the install failed; run: sudo ${cmd[*]}" >&2
-        fi
+            ${sudo[@]+"${sudo[@]}"} dnf install -y --setopt=strict=0 "${missing[@]}" >&2
+        fi || echo "make bench: the install failed; run: sudo $install $show" >&2
     fi
 fi
 

@@ -19,6 +19,7 @@ typedef struct {
     char region[200];
     energy_sample e0;
     int energy_failed;
+    int counters_started;
 } task_arg;
 
 static int task_run(void *p)
@@ -41,7 +42,7 @@ static void task_begin(void *p)
     if (t->opts->region)
         markers_start(t->region, t->c->threads);
     if (t->opts->counters)
-        counters_start(t->opts->counters);
+        t->counters_started = counters_start(t->opts->counters) == 0;
     if (t->opts->meter && t->opts->meter->read(t->opts->meter, &t->e0) != 0)
         t->energy_failed = 1;
 }
@@ -52,19 +53,29 @@ static void task_end(void *p, double seconds, long calls)
     impl_result *r = t->res;
     if (t->opts->meter) {
         energy_sample e1;
-        if (t->opts->meter->read(t->opts->meter, &e1) != 0)
+        if (t->opts->meter->read(t->opts->meter, &e1) != 0) {
             t->energy_failed = 1;
-        r->joules += e1.joules - t->e0.joules;
-        r->dram_joules += e1.dram_joules - t->e0.dram_joules; /* NaN stays NaN */
+        } else {
+            r->joules += e1.joules - t->e0.joules;
+            r->dram_joules += e1.dram_joules - t->e0.dram_joules; /* NaN stays NaN */
+        }
     }
     if (t->opts->counters) {
-        counters_stop(t->opts->counters);
+        int stopped = counters_stop(t->opts->counters) == 0 && t->counters_started;
         counter_value v[COUNTERS_MAX];
         int n = counters_get(t->opts->counters, v, COUNTERS_MAX);
         for (int i = 0; i < n; i++) {
             long long before = r->ncounters == n ? r->counters[i].value : 0;
+            int was_ok = r->ncounters != n || r->counters[i].available;
             r->counters[i] = v[i];
             r->counters[i].value += before;
+            /* A window that could not be counted leaves no number, not a zero. */
+            if (r->counters[i].available && (!stopped || !was_ok)) {
+                r->counters[i].available = 0;
+                r->counters[i].value = 0;
+                snprintf(r->counters[i].why, sizeof r->counters[i].why,
+                         "counting failed to start or stop in a timed batch");
+            }
         }
         r->ncounters = n;
         counters_reset(t->opts->counters);
@@ -98,6 +109,9 @@ void impl_result_free(impl_result *res, int n)
 static void mark_wrong(impl_result *r, const verify_result *v)
 {
     r->status = RUN_WRONG;
+    r->check.ok = 0;
+    if (!(r->check.worst >= v->worst))
+        r->check.worst = v->worst;
     verify_describe(v, r->why, sizeof r->why);
 }
 
@@ -126,6 +140,7 @@ static void cross_check(const blas_call *c, const operands *ops, int j, impl_res
     for (int w = 0; w < 2 && !blamed; w++)
         if (res[who[w]].status == RUN_OK) {
             res[who[w]].status = RUN_WRONG;
+            res[who[w]].check.ok = 0;
             snprintf(res[who[w]].why, sizeof res[who[w]].why,
                      "two implementations disagree at (%d,%d): %.9g vs %.9g", cross.row,
                      cross.col, cross.got, cross.want);

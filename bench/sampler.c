@@ -1,5 +1,6 @@
 #include "sampler.h"
 
+#include <errno.h>
 #include <math.h>
 #include <time.h>
 
@@ -10,7 +11,7 @@ static void idle(double seconds)
     if (seconds <= 0)
         return;
     struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0) {
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
 

@@ -57,7 +57,8 @@ size_t sysinfo_slug(const char *text, char *out, size_t cap)
 int sysinfo_id_valid(const char *id)
 {
     size_t len = id ? strlen(id) : 0;
-    if (len == 0 || len >= SYSINFO_ID_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+    /* The result writer refuses any ".." in a folder name: so does this. */
+    if (len == 0 || len >= SYSINFO_ID_MAX || strcmp(id, ".") == 0 || strstr(id, ".."))
         return 0;
     for (const char *p = id; *p; p++) {
         unsigned char c = (unsigned char)*p;

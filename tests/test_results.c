@@ -212,6 +212,12 @@ static void test_round_trip(int complete)
     char expect[512];
     snprintf(expect, sizeof expect, "%s/test-box/2026-11-24T10-00-00Z.json", dir1);
     CHECK(strcmp(path1, expect) == 0, "written to %s, expected %s", path1, expect);
+    /* A second run started in the same second keeps the first one's files. */
+    char again[512];
+    snprintf(expect, sizeof expect, "%s/test-box/2026-11-24T10-00-00Z-2.json", dir1);
+    CHECK(results_write(&run, dir1, again, sizeof again, why, sizeof why) == 0 &&
+              strcmp(again, expect) == 0 && access(path1, F_OK) == 0,
+          "same-second run written to %s, expected %s beside %s", again, expect, path1);
 
     bench_run_init(&back);
     int rc = results_read(path1, &back, why, sizeof why);
