@@ -1,0 +1,552 @@
+/* Unit tests of the tuner's search space (tuner/space.c), driver and strategies
+ * (tuner/search*.c) and objectives, on synthetic cost functions whose optimum is known.
+ * Nothing here depends on timing: the budget in seconds runs on a fake clock. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+
+#include "../tuner/search.h"
+
+/* A GEMM-like space of 12 * 10 * 8 * 5 = 4800 points. */
+static const long KERNELS[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+static const long MCS[] = {32, 64, 96, 128, 160, 192, 224, 256, 288, 320};
+static const long KCS[] = {64, 128, 192, 256, 320, 384, 448, 512};
+static const long WAYS[] = {1, 2, 3, 4, 6};
+
+/* Invalid: blocks that do not fit (mc * kc above a limit) and two kernels the CPU cannot
+ * run. The bowl's optimum and the seed stay valid. */
+static int grid_valid(const space *s, const int *p, void *ctx)
+{
+    (void)ctx;
+    long mc = space_value(s, p, 1), kc = space_value(s, p, 2);
+    return mc * kc <= 256 * 448 && p[0] != 2 && p[0] != 9;
+}
+
+static void make_grid(space *s)
+{
+    char why[256] = "";
+    space_init(s);
+    int ok = space_add_dim(s, "kernel", KERNELS, 12, why, sizeof why) == 0 &&
+             space_add_dim(s, "mc", MCS, 10, why, sizeof why) == 0 &&
+             space_add_dim(s, "kc", KCS, 8, why, sizeof why) == 0 &&
+             space_add_dim(s, "ways", WAYS, 5, why, sizeof why) == 0;
+    CHECK(ok, "building the grid: %s", why);
+    space_set_valid(s, grid_valid, NULL);
+    const long seed[] = {4, 96, 128, 1}; /* the "model default" */
+    CHECK(space_set_seed(s, seed, why, sizeof why) == 0, "seed: %s", why);
+}
+
+/* The synthetic objective: a cost function of the point's indices, with bookkeeping. */
+typedef double (*cost_fn)(const int *p);
+
+typedef struct probe {
+    cost_fn cost;
+    long calls, invalid_calls, repeat_calls;
+    unsigned char *seen; /* calls per point index */
+    uint64_t order[8192]; /* indices in the order evaluated (the first 8192) */
+    double now, tick;     /* fake clock, advanced by tick per call */
+} probe;
+
+static void probe_init(probe *pr, const space *s, cost_fn cost)
+{
+    memset(pr, 0, sizeof *pr);
+    pr->cost = cost;
+    pr->seen = calloc(space_size(s), 1);
+}
+
+static void probe_free(probe *pr) { free(pr->seen); }
+
+static double probe_objective(const space *s, const int *p, void *ctx, json_t **extra)
+{
+    (void)extra;
+    probe *pr = ctx;
+    uint64_t i = space_index(s, p);
+    if (!space_is_valid(s, p))
+        pr->invalid_calls++;
+    if (pr->seen[i]++)
+        pr->repeat_calls++;
+    if (pr->calls < 8192)
+        pr->order[pr->calls] = i;
+    pr->calls++;
+    pr->now += pr->tick;
+    return pr->cost(p);
+}
+
+static double fake_clock(void *ctx) { return ((probe *)ctx)->now; }
+
+/* Separable quadratic bowl, minimum 1.0 at kernel 7, mc 224, kc 320, ways 3. */
+static const int BOWL_MIN[] = {7, 6, 4, 2};
+static double bowl(const int *p)
+{
+    const double w[] = {0.02, 0.015, 0.03, 0.05};
+    double c = 1;
+    for (int d = 0; d < 4; d++)
+        c += w[d] * (p[d] - BOWL_MIN[d]) * (p[d] - BOWL_MIN[d]);
+    return c;
+}
+
+/* A narrow well of bottom 1.5 at the seed, the global minimum 1.0 of a broad bowl
+ * elsewhere, and a plateau of 2.0 between them: descending from the seed alone ends in the
+ * well. */
+static const int TRAP[] = {4, 2, 1, 0};
+static double trap(const int *p)
+{
+    double well = 1.5, far = 1.0;
+    for (int d = 0; d < 4; d++) {
+        well += 0.4 * (p[d] - TRAP[d]) * (p[d] - TRAP[d]);
+        far += 0.04 * (p[d] - BOWL_MIN[d]) * (p[d] - BOWL_MIN[d]);
+    }
+    return fmin(fmin(well, far), 2.0);
+}
+
+static double constant(const int *p)
+{
+    (void)p;
+    return 2.0;
+}
+
+/* The bowl flattened at 1.1: a plateau of optima. */
+static double flat_bottom(const int *p) { return fmax(bowl(p), 1.1); }
+
+/* The bowl, failing at its minimum and at every point with kernel 6. */
+static double failing(const int *p)
+{
+    return (p[0] == 6 || !memcmp(p, BOWL_MIN, sizeof BOWL_MIN)) ? NAN : bowl(p);
+}
+
+static double never_works(const int *p)
+{
+    (void)p;
+    return NAN;
+}
+
+static int run(const space *s, probe *pr, const search_options *o, search_result *r)
+{
+    char why[256] = "";
+    int rc = search_run(s, probe_objective, pr, NULL, o, r, why, sizeof why);
+    CHECK(rc == 0, "search_run: %s", why);
+    CHECK(pr->invalid_calls == 0, "strategy %d: %ld invalid points reached the objective",
+          o->strategy, pr->invalid_calls);
+    CHECK(pr->repeat_calls == 0, "strategy %d: %ld points evaluated twice", o->strategy,
+          pr->repeat_calls);
+    CHECK(pr->calls == r->evaluations, "evaluations %ld = objective calls %ld", r->evaluations,
+          pr->calls);
+    return rc;
+}
+
+static void test_space(void)
+{
+    space s;
+    make_grid(&s);
+    char why[256] = "", key[SPACE_KEY_MAX];
+    CHECK(space_size(&s) == 4800, "size %llu", (unsigned long long)space_size(&s));
+    uint64_t brute = 0;
+    for (uint64_t i = 0; i < 4800; i++) {
+        int p[SPACE_MAX_DIMS];
+        space_point_at(&s, i, p);
+        brute += space_is_valid(&s, p);
+        if (space_index(&s, p) != i) {
+            CHECK(0, "index %llu does not round-trip", (unsigned long long)i);
+            break;
+        }
+    }
+    CHECK(space_count_valid(&s) == brute && brute > 2000 && brute < 4800,
+          "valid points %llu, by brute force %llu", (unsigned long long)space_count_valid(&s),
+          (unsigned long long)brute);
+
+    int p[] = {3, 7, 2, 4}, q[SPACE_MAX_DIMS];
+    CHECK(space_key(&s, p, key, sizeof key) == 0 && !strcmp(key, "kernel=3,mc=256,kc=192,ways=6"),
+          "key %s", key);
+    CHECK(space_point_from_key(&s, key, q) == 0 && !memcmp(p, q, sizeof p), "key round-trips");
+    CHECK(space_key(&s, p, key, 10) == -1, "a short buffer is refused");
+    const char *bad[] = {"kernel=3,mc=256,kc=192", "kernel=3,mc=256,kc=192,ways=6,x=1",
+                         "kernel=3,mc=255,kc=192,ways=6", "mc=256,kernel=3,kc=192,ways=6",
+                         "kernel=3,mc=256,kc=192,ways=+6", "kernel=3,mc=256,kc=192,ways=6,", ""};
+    for (int i = 0; i < 7; i++)
+        CHECK(space_point_from_key(&s, bad[i], q) == -1, "bad key \"%s\" refused", bad[i]);
+
+    char *sig = space_signature(&s);
+    CHECK(sig && !strcmp(sig, "kernel=0|1|2|3|4|5|6|7|8|9|10|11;"
+                              "mc=32|64|96|128|160|192|224|256|288|320;"
+                              "kc=64|128|192|256|320|384|448|512;ways=1|2|3|4|6"),
+          "signature %s", sig ? sig : "(null)");
+    free(sig);
+
+    /* Neighbours: kernel 2 is invalid, so kernel 1 steps down to 0... and 3 to 1 skips 2. */
+    int nb[2 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
+    int at[] = {3, 0, 7, 0}; /* mc 32 * kc 512 fits; mc 64 * kc 512 fits too */
+    int n = space_neighbours(&s, at, nb);
+    int want[][4] = {{1, 0, 7, 0}, {4, 0, 7, 0}, {3, 1, 7, 0}, {3, 0, 6, 0}, {3, 0, 7, 1}};
+    int match = n == 5;
+    for (int i = 0; match && i < 5; i++)
+        match = !memcmp(nb[i], want[i], sizeof want[i]);
+    CHECK(match, "neighbours of (3,0,7,0): %d, stepping over the invalid kernel 2", n);
+    int corner[] = {11, 9, 0, 4}; /* mc 320 * kc 64 fits */
+    n = space_neighbours(&s, corner, nb);
+    CHECK(n == 4, "a corner has 4 neighbours, got %d", n);
+    int wall[] = {0, 7, 6, 0}; /* mc 256 * kc 448: the last kc that fits; no valid mc above */
+    n = space_neighbours(&s, wall, nb);
+    int up_mc = 0;
+    for (int i = 0; i < n; i++)
+        up_mc |= nb[i][1] > 7;
+    CHECK(!up_mc, "no neighbour beyond the invalid region");
+
+    const long dup[] = {1, 2, 1};
+    CHECK(space_add_dim(&s, "x", dup, 3, why, sizeof why) == -1 && strstr(why, "twice"),
+          "duplicate value refused: %s", why);
+    CHECK(space_add_dim(&s, "mc", MCS, 3, why, sizeof why) == -1 && strstr(why, "already"),
+          "duplicate dimension refused: %s", why);
+    CHECK(space_add_dim(&s, "a,b", MCS, 3, why, sizeof why) == -1, "name with a comma refused");
+    CHECK(space_add_dim(&s, "e", MCS, 0, why, sizeof why) == -1, "empty dimension refused");
+    const long off_grid[] = {4, 100, 128, 1};
+    CHECK(space_set_seed(&s, off_grid, why, sizeof why) == -1 && strstr(why, "mc=100"),
+          "seed off the grid refused: %s", why);
+    CHECK(s.ndims == 4 && s.seed[1] == 2, "failed calls leave the space as it was");
+    space_free(&s);
+
+    /* 2^62 points at most: six dimensions of 2^10 values fit, a seventh does not. */
+    space big;
+    space_init(&big);
+    long many[1 << 10];
+    for (int i = 0; i < 1 << 10; i++)
+        many[i] = i;
+    const char *names[] = {"a", "b", "c", "d", "e", "f", "g"};
+    int added = 0;
+    while (added < 7 && space_add_dim(&big, names[added], many, 1 << 10, why, sizeof why) == 0)
+        added++;
+    CHECK(added == 6 && strstr(why, "2^62"), "a space past 2^62 points is refused (%d dims): %s",
+          added, why);
+    space_free(&big);
+}
+
+static void test_permutation(void)
+{
+    const uint64_t sizes[] = {1, 2, 3, 5, 17, 100, 1000, 4800};
+    for (int k = 0; k < 8; k++) {
+        uint64_t n = sizes[k];
+        unsigned char *hit = calloc(n, 1);
+        search_perm p;
+        search_perm_init(&p, n, 42 + k);
+        int ok = 1;
+        for (uint64_t i = 0; i < n && ok; i++) {
+            uint64_t x = search_perm_at(&p, i);
+            ok = x < n && !hit[x]++;
+        }
+        CHECK(ok, "permutation of [0, %llu) visits each index once", (unsigned long long)n);
+        free(hit);
+    }
+    search_perm a, b;
+    search_perm_init(&a, 1000, 7);
+    search_perm_init(&b, 1000, 8);
+    int same = 0, fixed = 0;
+    for (uint64_t i = 0; i < 1000; i++) {
+        same += search_perm_at(&a, i) == search_perm_at(&b, i);
+        fixed += search_perm_at(&a, i) == i;
+    }
+    CHECK(same < 50 && fixed < 50, "seeds 7 and 8 agree on %d of 1000; seed 7 fixes %d", same,
+          fixed);
+}
+
+static void test_exhaustive(void)
+{
+    space s;
+    make_grid(&s);
+    probe pr;
+    probe_init(&pr, &s, bowl);
+    search_result r;
+    search_options o = search_defaults(SEARCH_EXHAUSTIVE);
+    if (run(&s, &pr, &o, &r) == 0) {
+        CHECK(r.found && !memcmp(r.best, BOWL_MIN, sizeof BOWL_MIN) && r.best_cost == 1.0,
+              "exhaustive finds the bowl's minimum, cost %g", r.best_cost);
+        CHECK((uint64_t)r.evaluations == space_count_valid(&s) && r.stop == SEARCH_STOP_DONE,
+              "exhaustive evaluates each of the %llu valid points once (%ld)",
+              (unsigned long long)space_count_valid(&s), r.evaluations);
+        CHECK(r.curve_len == r.evaluations && r.cache_hits == 0, "one curve step per evaluation");
+        int monotone = 1;
+        for (long i = 1; i < r.curve_len; i++)
+            monotone &= r.curve[i].best <= r.curve[i - 1].best && r.curve[i].fresh;
+        CHECK(monotone && r.curve[r.curve_len - 1].best == 1.0, "the curve is the best so far");
+        CHECK(r.seed_cost == bowl(s.seed), "seed cost recorded: %g", r.seed_cost);
+    }
+    search_result_free(&r);
+    probe_free(&pr);
+    space_free(&s);
+}
+
+static void test_random(void)
+{
+    space s;
+    make_grid(&s);
+    probe a, b, c;
+    probe_init(&a, &s, bowl);
+    probe_init(&b, &s, bowl);
+    probe_init(&c, &s, bowl);
+    search_result ra, rb, rc;
+    search_options o = search_defaults(SEARCH_RANDOM);
+    o.seed = 12345;
+    o.max_evaluations = 300;
+    run(&s, &a, &o, &ra);
+    run(&s, &b, &o, &rb);
+    o.seed = 54321;
+    run(&s, &c, &o, &rc);
+    CHECK(ra.evaluations == 300 && ra.stop == SEARCH_STOP_EVALUATIONS,
+          "random stops at its budget: %ld", ra.evaluations);
+    CHECK(!memcmp(a.order, b.order, 300 * sizeof *a.order) && ra.best_cost == rb.best_cost,
+          "the same seed draws the same points");
+    CHECK(memcmp(a.order, c.order, 300 * sizeof *a.order) != 0, "another seed draws others");
+    int increasing = 1;
+    for (int i = 1; i < 300; i++)
+        increasing &= a.order[i] > a.order[i - 1];
+    CHECK(!increasing, "the order is not the index order");
+    search_result_free(&ra);
+    search_result_free(&rb);
+    search_result_free(&rc);
+    probe_free(&a);
+    probe_free(&b);
+    probe_free(&c);
+
+    /* Unbounded, it covers every valid point once and ends. */
+    probe all;
+    probe_init(&all, &s, bowl);
+    search_result r;
+    o.max_evaluations = 0;
+    if (run(&s, &all, &o, &r) == 0)
+        CHECK((uint64_t)r.evaluations == space_count_valid(&s) && r.best_cost == 1.0 &&
+                  r.stop == SEARCH_STOP_DONE,
+              "random without budget covers the space: %ld points, best %g", r.evaluations,
+              r.best_cost);
+    search_result_free(&r);
+    probe_free(&all);
+    space_free(&s);
+}
+
+/* Runs the local search with the given PRNG seed; returns evaluations (or -1). */
+static long local_run(const space *s, cost_fn f, uint64_t seed, int patience, search_result *r)
+{
+    probe pr;
+    probe_init(&pr, s, f);
+    search_options o = search_defaults(SEARCH_LOCAL);
+    o.seed = seed;
+    o.patience = patience;
+    long n = run(s, &pr, &o, r) == 0 ? r->evaluations : -1;
+    probe_free(&pr);
+    return n;
+}
+
+static void test_local(void)
+{
+    space s;
+    make_grid(&s);
+    double valid = (double)space_count_valid(&s);
+    /* The issue's acceptance, on the bowl: within 3% of the exhaustive best (1.0) with at
+     * most 15% of its evaluations, for every PRNG seed tried. */
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        search_result r;
+        long n = local_run(&s, bowl, seed, 4, &r);
+        CHECK(n > 0 && n <= 0.15 * valid && r.found && r.best_cost <= 1.03,
+              "seed %llu: local search spends %ld of %g evaluations, best %g",
+              (unsigned long long)seed, n, valid, r.best_cost);
+        CHECK(r.seed_cost == bowl(s.seed) && r.curve[0].cost == r.seed_cost,
+              "it starts at the seed point");
+        search_result_free(&r);
+    }
+    /* Pure descent from the seed reaches the bowl's minimum exactly. */
+    search_result r;
+    local_run(&s, bowl, 1, 0, &r);
+    CHECK(r.found && !memcmp(r.best, BOWL_MIN, sizeof BOWL_MIN) && r.evaluations < 100,
+          "descent alone finds the minimum in %ld evaluations", r.evaluations);
+    search_result_free(&r);
+
+    /* The trap: descent alone stays in the well; restarts find the global minimum. */
+    local_run(&s, trap, 1, 0, &r);
+    CHECK(r.found && !memcmp(r.best, TRAP, sizeof TRAP) && r.best_cost == 1.5,
+          "descent from the seed ends in the well (%g)", r.best_cost);
+    search_result_free(&r);
+    int patience = search_defaults(SEARCH_LOCAL).patience;
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        long n = local_run(&s, trap, seed, patience, &r);
+        CHECK(r.found && r.best_cost == 1.0 && n <= 0.15 * valid,
+              "seed %llu: restarts escape the well: best %g in %ld evaluations",
+              (unsigned long long)seed, r.best_cost, n);
+        search_result_free(&r);
+    }
+
+    /* Plateaus: a flat bottom is an optimum like any; a flat space ends the search after
+     * the seed's neighbourhood and `patience` restarts, at the seed. */
+    local_run(&s, flat_bottom, 3, 4, &r);
+    CHECK(r.found && r.best_cost == 1.1, "flat bottom reached: %g", r.best_cost);
+    search_result_free(&r);
+    long n = local_run(&s, constant, 3, 4, &r);
+    CHECK(r.found && !memcmp(r.best, s.seed, 4 * sizeof(int)) && n <= (1 + 8) * (4 + 1),
+          "a flat space: %ld evaluations, best at the seed", n);
+    search_result_free(&r);
+
+    /* Without a valid seed it starts at a random point, and still finds the minimum. */
+    s.has_seed = 0;
+    local_run(&s, bowl, 5, 4, &r);
+    CHECK(r.found && r.best_cost == 1.0 && isnan(r.seed_cost), "unseeded: best %g", r.best_cost);
+    search_result_free(&r);
+    space_free(&s);
+}
+
+static void test_budgets(void)
+{
+    space s;
+    make_grid(&s);
+    for (int strategy = SEARCH_EXHAUSTIVE; strategy <= SEARCH_LOCAL; strategy++) {
+        search_options o = search_defaults((search_strategy)strategy);
+        o.max_evaluations = 37;
+        probe pr;
+        probe_init(&pr, &s, constant);
+        search_result r;
+        /* patience high enough that only the budget stops the local search */
+        o.patience = 1000;
+        if (run(&s, &pr, &o, &r) == 0)
+            CHECK(r.evaluations == 37 && r.stop == SEARCH_STOP_EVALUATIONS,
+                  "strategy %d stops at 37 evaluations: %ld", strategy, r.evaluations);
+        search_result_free(&r);
+        probe_free(&pr);
+
+        /* Fake clock: each evaluation takes 1 s; a 7.5 s budget allows 8 (at t = 0..7). */
+        probe_init(&pr, &s, constant);
+        pr.tick = 1.0;
+        o.max_evaluations = 0;
+        o.max_seconds = 7.5;
+        o.clock = fake_clock;
+        o.clock_ctx = &pr;
+        if (run(&s, &pr, &o, &r) == 0)
+            CHECK(r.evaluations == 8 && r.stop == SEARCH_STOP_SECONDS && r.seconds == 8.0 &&
+                      r.curve[7].seconds == 8.0,
+                  "strategy %d stops at its time budget: %ld evaluations, %g s", strategy,
+                  r.evaluations, r.seconds);
+        search_result_free(&r);
+        probe_free(&pr);
+    }
+    space_free(&s);
+}
+
+static void test_failures(void)
+{
+    space s;
+    make_grid(&s);
+    for (int strategy = SEARCH_EXHAUSTIVE; strategy <= SEARCH_LOCAL; strategy++) {
+        search_options o = search_defaults((search_strategy)strategy);
+        probe pr;
+        probe_init(&pr, &s, failing);
+        search_result r;
+        if (run(&s, &pr, &o, &r) == 0) {
+            CHECK(r.found && !isnan(r.best_cost) && r.best[0] != 6 &&
+                      memcmp(r.best, BOWL_MIN, sizeof BOWL_MIN) != 0 && r.failed > 0,
+                  "strategy %d: failed points never chosen (best %g, %ld failed)", strategy,
+                  r.best_cost, r.failed);
+            int nan_steps = 0;
+            for (long i = 0; i < r.curve_len; i++)
+                nan_steps += isnan(r.curve[i].cost);
+            CHECK(nan_steps == r.failed, "failed points are on the curve as NaN");
+        }
+        const int runner_up[] = {7, 5, 4, 2}; /* the first of the minimum's working neighbours */
+        if (strategy == SEARCH_EXHAUSTIVE)
+            CHECK(!memcmp(r.best, runner_up, sizeof runner_up) && r.best_cost == bowl(runner_up),
+                  "the best point that works: %g", r.best_cost);
+        search_result_free(&r);
+        probe_free(&pr);
+
+        probe_init(&pr, &s, never_works);
+        o.max_evaluations = 50;
+        if (run(&s, &pr, &o, &r) == 0)
+            CHECK(!r.found && isnan(r.best_cost) && r.failed == r.evaluations &&
+                      isnan(r.curve[r.curve_len - 1].best),
+                  "strategy %d: nothing works, nothing is found", strategy);
+        search_result_free(&r);
+        probe_free(&pr);
+    }
+    space_free(&s);
+}
+
+/* A hand-made table of measurements, one point per row of a one-dimension space. */
+static const eval_measure TABLE[] = {
+    {1.00, 10.0}, /* 0: the fastest */
+    {1.04, 8.0},  /* 1: least energy within 5% */
+    {1.10, 5.0},  /* 2: least energy within 15%, least EDP (5.5) */
+    {3.00, 1.9},  /* 3: least energy (EDP 5.7) */
+    {NAN, 0.5},   /* 4: no time: never chosen */
+    {1.02, NAN},  /* 5: no energy */
+    {0.0, 0.1},   /* 6: a zero time is no measurement */
+};
+#define TABLE_ROWS 7
+
+typedef struct composed {
+    double (*cost)(const eval_measure *m);
+} composed;
+
+/* A run whose time failed is a failed point, whatever the objective. */
+static double table_objective(const space *s, const int *p, void *ctx, json_t **extra)
+{
+    (void)s;
+    const eval_measure *m = &TABLE[p[0]];
+    *extra = eval_measure_json(m);
+    return isnan(objective_time(m)) ? NAN : ((const composed *)ctx)->cost(m);
+}
+
+static void test_objectives(void)
+{
+    CHECK(objective_time(&TABLE[0]) == 1.0 && objective_energy(&TABLE[3]) == 1.9 &&
+              objective_edp(&TABLE[2]) == 1.10 * 5.0,
+          "time, energy and EDP of a measure");
+    CHECK(isnan(objective_time(&TABLE[4])) && isnan(objective_energy(&TABLE[5])) &&
+              isnan(objective_edp(&TABLE[5])) && isnan(objective_time(&TABLE[6])),
+          "a missing or zero measure gives NaN");
+    CHECK(objective_least_energy_within(TABLE, TABLE_ROWS, 0) == 0, "within 0%%: the fastest");
+    CHECK(objective_least_energy_within(TABLE, TABLE_ROWS, 5) == 1, "within 5%%: row 1");
+    CHECK(objective_least_energy_within(TABLE, TABLE_ROWS, 15) == 2, "within 15%%: row 2");
+    CHECK(objective_least_energy_within(TABLE, TABLE_ROWS, 250) == 3, "within 250%%: row 3");
+    CHECK(objective_least_energy_within(TABLE, TABLE_ROWS, -1) == -1 &&
+              objective_least_energy_within(TABLE, TABLE_ROWS, NAN) == -1 &&
+              objective_least_energy_within(TABLE + 4, 1, 10) == -1,
+          "a negative percent, or no usable row, picks nothing");
+    const eval_measure tie[] = {{1.0, 3.0}, {1.01, 2.0}, {1.005, 2.0}};
+    CHECK(objective_least_energy_within(tie, 3, 5) == 2, "equal energy: the faster one");
+
+    /* Through the driver: the caller composes the objective and the cache keeps the
+     * measures for the selection afterwards. */
+    space s;
+    space_init(&s);
+    char why[256] = "";
+    const long rows[] = {0, 1, 2, 3, 4, 5, 6};
+    space_add_dim(&s, "row", rows, TABLE_ROWS, why, sizeof why);
+    const composed objectives[] = {{objective_time}, {objective_energy}, {objective_edp}};
+    const int want[] = {0, 3, 2}, failed[] = {2, 3, 3};
+    for (int k = 0; k < 3; k++) {
+        eval_cache *c = eval_cache_open(NULL, "", "", why, sizeof why);
+        search_options o = search_defaults(SEARCH_EXHAUSTIVE);
+        search_result r;
+        int rc = search_run(&s, table_objective, (void *)&objectives[k], c, &o, &r, why,
+                            sizeof why);
+        CHECK(rc == 0 && r.found && r.best[0] == want[k] && r.failed == failed[k],
+              "objective %d picks row %d (got %d, %ld failed)", k, want[k], r.best[0], r.failed);
+        if (k == 0) {
+            int pick = search_least_energy_within(c, 5);
+            const eval_entry *e = pick >= 0 ? eval_cache_entry(c, pick) : NULL;
+            CHECK(e && !strcmp(e->key, "row=1"), "within 5%% of the fastest, from the cache: %s",
+                  e ? e->key : "none");
+        }
+        search_result_free(&r);
+        eval_cache_close(c);
+    }
+    space_free(&s);
+}
+
+int main(void)
+{
+    test_space();
+    test_permutation();
+    test_exhaustive();
+    test_random();
+    test_local();
+    test_budgets();
+    test_failures();
+    test_objectives();
+    return fw_test_summary();
+}

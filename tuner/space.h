@@ -1,0 +1,90 @@
+/* A search space for the tuner: named dimensions, each a finite ordered list of integer
+ * values (a kernel index, MC, KC, NC, thread ways...), a validity predicate and a seed
+ * point. A point is an array of value indices, one per dimension; it is named by a stable
+ * key string such as "kernel=3,mc=240,kc=256", built from the values, not the indices. */
+#ifndef TUNER_SPACE_H
+#define TUNER_SPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SPACE_MAX_DIMS 16
+#define SPACE_NAME_MAX 32 /* a dimension's name, with its terminating 0 */
+/* Room for any key: every dimension as name=value, separated by commas. */
+#define SPACE_KEY_MAX (SPACE_MAX_DIMS * (SPACE_NAME_MAX + 22))
+
+typedef struct space space;
+
+/* Nonzero when point can be evaluated (a tile the CPU runs, blocks that fit). Called often:
+ * it must be cheap and must not depend on anything but point and ctx. */
+typedef int (*space_valid_fn)(const space *s, const int *point, void *ctx);
+
+typedef struct space_dim {
+    char name[SPACE_NAME_MAX];
+    long *values;
+    int count;
+} space_dim;
+
+struct space {
+    int ndims;
+    space_dim dim[SPACE_MAX_DIMS];
+    space_valid_fn valid; /* NULL: every point is valid */
+    void *valid_ctx;
+    int has_seed;
+    int seed[SPACE_MAX_DIMS];
+};
+
+/* An empty space: no dimension, every point valid, no seed. */
+void space_init(space *s);
+void space_free(space *s);
+
+/* Appends a dimension (name of letters, digits and '_'; count distinct values, copied).
+ * Returns 0, or -1 with a one-line reason when the name or values are unusable, or the
+ * space would hold more than 2^62 points. */
+int space_add_dim(space *s, const char *name, const long *values, int count, char *why,
+                  size_t wlen);
+
+void space_set_valid(space *s, space_valid_fn valid, void *ctx);
+
+/* The seed point (the analytical model's default), given by one value per dimension.
+ * Returns 0, or -1 with the reason when a value is not in its dimension. */
+int space_set_seed(space *s, const long *values, char *why, size_t wlen);
+
+/* Value of dimension d at point. */
+long space_value(const space *s, const int *point, int d);
+/* Index of the dimension called name, or -1. */
+int space_dim_index(const space *s, const char *name);
+int space_is_valid(const space *s, const int *point);
+
+/* Number of points, valid or not. 0 for a space without dimensions. */
+uint64_t space_size(const space *s);
+/* Number of valid points: walks the whole space. */
+uint64_t space_count_valid(const space *s);
+
+/* Position of point in the order of iteration (last dimension fastest), and back. */
+uint64_t space_index(const space *s, const int *point);
+void space_point_at(const space *s, uint64_t index, int *point);
+
+/* Iteration over valid points in index order: first sets point to the first valid one,
+ * next advances it. Each returns 0, or -1 when there is no (further) valid point. */
+int space_first_valid(const space *s, int *point);
+int space_next_valid(const space *s, int *point);
+
+/* Writes the key of point ("name=value,..." in dimension order) to key. Returns 0, or -1
+ * when len is too small. */
+int space_key(const space *s, const int *point, char *key, size_t len);
+/* Reads a key back into point. Returns 0, or -1 when it names other dimensions, another
+ * order, or a value not in its dimension. */
+int space_point_from_key(const space *s, const char *key, int *point);
+
+/* The space's signature, "name=v1|v2|...;name=..." : equal signatures mean equal spaces
+ * (the validity predicate aside). Returns a string to free, or NULL when memory runs out. */
+char *space_signature(const space *s);
+
+/* The valid neighbours of point: each dimension moved one step down and one step up. A
+ * step that lands on an invalid point goes on in the same direction to the nearest valid
+ * one, so a gap of invalid values does not wall a search in. Writes up to 2 * ndims points
+ * to out and returns how many. */
+int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS]);
+
+#endif
