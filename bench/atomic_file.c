@@ -18,8 +18,9 @@ static int temp_name(const char *path, char *tmp, size_t len)
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int write_all(int fd, const void *data, size_t len)
 {
+    const char *p = data;
     while (len > 0) {
         ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR)

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
+
 struct eval_cache {
     eval_entry *entries;
     int count, cap;
@@ -96,19 +98,6 @@ fail:
     return -1;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 /* Appends one JSON line (taking obj) and syncs it; on failure the file is cut back to its
  * previous end, so a later line does not follow half of this one. */
