@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 void cli_error(const char *cmd, const char *fmt, ...)
 {
     char msg[512];
@@ -15,9 +17,7 @@ void cli_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    for (char *p = msg; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
+    text_one_line(msg);
     if (cmd)
         fprintf(stderr, "flopwatt %s: %s\n", cmd, msg);
     else

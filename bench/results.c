@@ -9,14 +9,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
-
-/* File names, paths and reasons quoted from files stay on one line. */
-static void one_line(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            *s = '?';
-}
+#include "text.h"
 
 /* The JSON text as written: two-space indent, a final newline, and numbers with 15
  * significant digits: every such decimal reads back to a double that prints the same
@@ -102,7 +95,7 @@ int results_write(const bench_run *r, const char *dir, char *path, size_t plen, 
     free(json);
     free(csv);
     if (rc)
-        one_line(why);
+        text_one_line(why);
     return rc;
 }
 
@@ -118,7 +111,7 @@ int results_check_writable(const char *dir, char *why, size_t wlen)
     }
     if (fd < 0) {
         snprintf(why, wlen, "results folder %s: %s", dir, strerror(errno));
-        one_line(why);
+        text_one_line(why);
         return -1;
     }
     close(fd);
@@ -161,7 +154,7 @@ int results_read(const char *path, bench_run *r, char *why, size_t wlen)
     char *text = read_all(path, &len);
     if (!text) {
         snprintf(why, wlen, "%s: cannot read: %s", path, strerror(errno));
-        one_line(why);
+        text_one_line(why);
         return -1;
     }
     json_error_t err;
@@ -177,6 +170,6 @@ int results_read(const char *path, bench_run *r, char *why, size_t wlen)
         rc = 0;
     json_decref(doc);
     if (rc)
-        one_line(why);
+        text_one_line(why);
     return rc;
 }

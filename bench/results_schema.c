@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 typedef struct reader {
     char *why;
     size_t wlen;
@@ -26,9 +28,7 @@ __attribute__((format(printf, 4, 5))) static int fail(reader *rd, const char *at
     va_end(ap);
     const char *dot = *at && *key ? "." : "", *colon = *at || *key ? ": " : "";
     snprintf(rd->why, rd->wlen, "%s%s%s%s%s", at, dot, key, colon, msg);
-    for (char *p = rd->why; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
+    text_one_line(rd->why);
     return -1;
 }
 

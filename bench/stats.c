@@ -27,17 +27,6 @@ double stats_min(const double *x, int n)
     return m;
 }
 
-double stats_max(const double *x, int n)
-{
-    if (n < 1)
-        return NAN;
-    double m = x[0];
-    for (int i = 1; i < n; i++)
-        if (x[i] > m)
-            m = x[i];
-    return m;
-}
-
 double stats_mean(const double *x, int n)
 {
     if (n < 1)
@@ -72,17 +61,6 @@ double stats_median(const double *x, int n)
     double m = median_sorted(s, n);
     free(s);
     return m;
-}
-
-double stats_quantile_sorted(const double *sorted, int n, double q)
-{
-    if (n < 1 || !(q >= 0 && q <= 1))
-        return NAN;
-    double h = q * (n - 1);
-    int lo = (int)floor(h);
-    if (lo >= n - 1)
-        return sorted[n - 1];
-    return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
 }
 
 int stats_summarize(const double *x, int n, stats_summary *out)
@@ -147,17 +125,4 @@ double stats_geomean(const double *x, int n)
         s += log(x[i]);
     }
     return exp(s / n);
-}
-
-double stats_harmonic_mean(const double *x, int n)
-{
-    if (n < 1)
-        return NAN;
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-        if (!(x[i] > 0))
-            return NAN;
-        s += 1 / x[i];
-    }
-    return n / s;
 }

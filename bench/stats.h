@@ -12,7 +12,6 @@ typedef struct stats_summary {
 int stats_summarize(const double *x, int n, stats_summary *out);
 
 double stats_min(const double *x, int n);
-double stats_max(const double *x, int n);
 double stats_mean(const double *x, int n);
 /* Median: the middle value, or the mean of the two middle values when n is even. NaN when
  * n < 1. */
@@ -20,9 +19,6 @@ double stats_median(const double *x, int n);
 
 /* Sorts x[0..n) in place, ascending. */
 void stats_sort(double *x, int n);
-/* Quantile q in [0, 1] of an ascending sample, linear between order statistics (the
- * "type 7" definition): the building block for confidence intervals of the median. */
-double stats_quantile_sorted(const double *sorted, int n, double q);
 
 /* Sample standard deviation (n - 1 in the denominator) over the mean; NaN when n < 2 or
  * the mean is 0. */
@@ -36,8 +32,5 @@ double stats_median_ci(const double *x, int n, double conf, double *lo, double *
 
 /* Geometric mean, the mean for ratios; NaN if n < 1 or any value is not positive. */
 double stats_geomean(const double *x, int n);
-/* Harmonic mean, the mean for rates over equal work; NaN if n < 1 or any value is not
- * positive. */
-double stats_harmonic_mean(const double *x, int n);
 
 #endif

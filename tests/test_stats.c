@@ -25,9 +25,8 @@ static void test_extremes(void)
 {
     double x[] = {3, -1, 8, 2.5};
     CHECK(stats_min(x, 4) == -1, "min = %g", stats_min(x, 4));
-    CHECK(stats_max(x, 4) == 8, "max = %g", stats_max(x, 4));
     CHECK(near(stats_mean(x, 4), 3.125), "mean = %g", stats_mean(x, 4));
-    CHECK(isnan(stats_min(x, 0)) && isnan(stats_max(x, 0)) && isnan(stats_mean(x, 0)),
+    CHECK(isnan(stats_min(x, 0)) && isnan(stats_mean(x, 0)),
           "empty sample gives NaN");
 }
 
@@ -42,19 +41,8 @@ static void test_summary(void)
     CHECK(stats_summarize(x, 0, &s) == -1, "summarize of nothing fails");
 }
 
-static void test_quantiles(void)
+static void test_sort(void)
 {
-    double x[10];
-    for (int i = 0; i < 10; i++)
-        x[i] = i + 1;
-    /* Type 7 (R's default): quantile(1:10, q). */
-    CHECK(near(stats_quantile_sorted(x, 10, 0.1), 1.9), "q0.1 = %g", stats_quantile_sorted(x, 10, 0.1));
-    CHECK(near(stats_quantile_sorted(x, 10, 0.5), 5.5), "q0.5 = %g", stats_quantile_sorted(x, 10, 0.5));
-    CHECK(near(stats_quantile_sorted(x, 10, 0.75), 7.75), "q0.75 = %g", stats_quantile_sorted(x, 10, 0.75));
-    CHECK(stats_quantile_sorted(x, 10, 0) == 1 && stats_quantile_sorted(x, 10, 1) == 10,
-          "q0 and q1 are the extremes");
-    CHECK(isnan(stats_quantile_sorted(x, 10, 1.5)) && isnan(stats_quantile_sorted(x, 0, 0.5)),
-          "q out of [0,1] or empty sample gives NaN");
     double y[] = {3, 1, 2};
     stats_sort(y, 3);
     CHECK(y[0] == 1 && y[1] == 2 && y[2] == 3, "sort ascending");
@@ -64,14 +52,13 @@ static void test_means_of_ratios(void)
 {
     double r[] = {1, 4};
     CHECK(near(stats_geomean(r, 2), 2), "geomean(1,4) = %g", stats_geomean(r, 2));
-    CHECK(near(stats_harmonic_mean(r, 2), 1.6), "harmonic(1,4) = %g", stats_harmonic_mean(r, 2));
     double same[] = {1.3, 1.3, 1.3};
     CHECK(near(stats_geomean(same, 3), 1.3), "geomean of equal values is that value");
     /* Reciprocal ratios cancel in the geometric mean, as ratios should. */
     double recip[] = {2, 0.5};
     CHECK(near(stats_geomean(recip, 2), 1), "geomean(2, 1/2) = %g", stats_geomean(recip, 2));
     double bad[] = {1, 0};
-    CHECK(isnan(stats_geomean(bad, 2)) && isnan(stats_harmonic_mean(bad, 2)),
+    CHECK(isnan(stats_geomean(bad, 2)),
           "a non-positive value gives NaN");
     CHECK(isnan(stats_geomean(r, 0)), "geomean of nothing is NaN");
     /* Many large ratios must not overflow the product. */
@@ -137,7 +124,7 @@ int main(void)
     test_median();
     test_extremes();
     test_summary();
-    test_quantiles();
+    test_sort();
     test_means_of_ratios();
     test_timer();
     return fw_test_summary();
