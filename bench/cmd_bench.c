@@ -244,11 +244,19 @@ static double peak_for(const json_t *info, fw_precision p, int threads)
     return one * threads;
 }
 
-/* A rough cost of a configuration, for the progress estimate only. */
-static double config_cost(const suite_config *c, double min_time, int nimpl)
+/* Samples per implementation and configuration at least. Six are the fewest whose
+ * [min, max] covers the median with 95%. */
+static int min_samples(const bench_opts *b) { return b->quick ? 3 : 6; }
+
+/* Seconds a configuration takes at least, for the progress estimate only: each
+ * implementation timed for min_time, or for its warm-up and samples at the FMA peak
+ * measured in this run; without a measured peak, min_time alone. */
+static double config_cost(const suite_config *c, const bench_opts *b, const json_t *info,
+                          int nimpl)
 {
-    double calls_s = 8 * call_flops(&c->call) / 50e9 / c->call.threads;
-    return nimpl * (calls_s > min_time ? calls_s : min_time);
+    double peak = peak_for(info, c->call.prec, c->call.threads) * 1e9;
+    double calls_s = (1 + min_samples(b)) * call_flops(&c->call) / peak;
+    return nimpl * (calls_s > b->min_time ? calls_s : b->min_time);
 }
 
 typedef struct counter_table {
@@ -304,7 +312,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
     int counters_warned = 0, wrong = 0;
     double total_cost = 0;
     for (int i = 0; i < ncfg; i++)
-        total_cost += config_cost(&cfg[i], b->min_time, im->n);
+        total_cost += config_cost(&cfg[i], b, run->info, im->n);
     progress pr;
     progress_init(&pr, ncfg, total_cost, -1);
     for (int i = 0; i < ncfg && !stop_signal && !out_of_memory; i++) {
@@ -319,8 +327,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
         double record_idle = idle_for(meter, c->call.threads, idle_watts, b->idle, model_idle);
         run_opts o;
         run_opts_default(&o);
-        /* Six samples are the fewest whose [min, max] covers the median with 95%. */
-        o.sampler.min_samples = b->quick ? 3 : 6;
+        o.sampler.min_samples = min_samples(b);
         o.sampler.max_samples = 200;
         /* Batches long against the gap below, so the gaps do not dominate the run. */
         o.sampler.min_batch_s = c->call.threads > 1 ? 5e-2 : 2e-3;
@@ -334,8 +341,10 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
                 o.sampler.min_total_s = b->energy_window;
         }
         /* Between implementations, give the other's worker threads time to stop spinning
-         * and sleep, so none runs with a core taken by another's idle team: OpenBLAS's
-         * workers spin for 2^28 cycles (about 0.1 s) after a call by default. */
+         * and sleep, so none runs with a core taken by another's idle team. OpenBLAS's
+         * workers spin after a call for its default thread timeout of 2^28 cycles; with
+         * 0.02 s here, flopwatt's 2-thread GEMV measured 0.01-0.3x of its rate alone, and
+         * with 0.15 s as fast as alone. */
         o.sampler.gap_s = c->call.threads > 1 ? 0.15 : 0;
         o.sampler.stop = &stop_signal;
         o.meter = meter;
@@ -375,7 +384,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
         }
         if (rc == 0)
             impl_result_free(res, n);
-        progress_finish(&pr, config_cost(c, b->min_time, im->n), rc ? msg : line);
+        progress_finish(&pr, config_cost(c, b, run->info, im->n), rc ? msg : line);
     }
     progress_end(&pr);
     for (int i = 0; i < ct.n; i++)
