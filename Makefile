@@ -26,11 +26,19 @@ endif
 
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-# The measurement layer (bench/) writes and reads results with jansson, which it needs.
+# jansson reads and writes every JSON file: tuned profiles in the library, results in the
+# measurement layer (bench/).
+HAVE_JANSSON   := $(shell pkg-config --exists jansson 2>/dev/null && echo yes)
+CPPFLAGS += $(shell pkg-config --cflags jansson 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs jansson 2>/dev/null)
+# Where the library looks for a tuned profile matching the machine (FLOPWATT_PROFILE_DIRS
+# overrides it at run time).
+PROFILE_DIRS ?= $(CURDIR)/results/tuned:/usr/local/share/flopwatt/tuned
+$(OUT)/obj/kernels/profile_load.o: EXTRA_CPPFLAGS := -DFW_PROFILE_DIRS=\"$(PROFILE_DIRS)\"
+
 BENCH_CPPFLAGS := -DFW_DATA_DIR=\"$(CURDIR)/bench/data\" -DFW_BUILD_CC='"$(CC)"' \
                   -DFW_BUILD_CFLAGS='"$(strip $(filter-out -Werror,$(CFLAGS)))"'
-BENCH_LDLIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
-HAVE_JANSSON   := $(shell pkg-config --exists jansson 2>/dev/null && echo yes)
+BENCH_LDLIBS   :=
 # PAPI counters are built in where libpapi is installed (PAPI=0 leaves them out).
 PAPI ?= $(shell pkg-config --exists papi 2>/dev/null && echo 1 || echo 0)
 ifeq ($(PAPI),1)
@@ -74,8 +82,8 @@ FIXTURE_SO  := $(patsubst tests/fixtures/%.c,$(OUT)/tests/fixtures/%.so,$(wildca
 # Each ISA folder is compiled for its ISA only; dispatch decides at run time what runs.
 $(OUT)/obj/kernels/avx512/%.o: ISAFLAGS := -mavx512f -mavx512vl -mavx512dq -mavx512bw -mavx2 -mfma
 $(OUT)/obj/kernels/avx2/%.o:   ISAFLAGS := -mavx2 -mfma
-$(OUT)/obj/bench/%.o $(OUT)/obj/tests/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS)
-$(OUT)/obj/tuner/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS) -Ibench
+$(OUT)/obj/bench/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS)
+$(OUT)/obj/tuner/%.o $(OUT)/obj/tests/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS) -Ibench
 $(BENCH_OBJ) $(TUNER_OBJ) $(OUT)/obj/bench/main.o $(TESTLIB_OBJ) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/%.o): $(OUT)/build-id
 
 .PHONY: all lib cli tests test test-quick bench bench-core clean
@@ -89,11 +97,11 @@ $(OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EXTRA_CPPFLAGS) $(CFLAGS) $(ISAFLAGS) -MMD -MP -c $< -o $@
 
-$(OUT)/libflopwatt.a: $(KERNEL_OBJ)
+$(OUT)/libflopwatt.a: $(KERNEL_OBJ) | jansson-check
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(OUT)/libflopwatt.so: $(KERNEL_OBJ)
+$(OUT)/libflopwatt.so: $(KERNEL_OBJ) | jansson-check
 	@mkdir -p $(@D)
 	$(CC) -shared $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -123,7 +131,7 @@ $(OUT)/tests/fixtures/%.so: tests/fixtures/%.c
 .PHONY: jansson-check
 jansson-check:
 ifneq ($(HAVE_JANSSON),yes)
-	@echo "flopwatt needs jansson to write its result files: apt-get install libjansson-dev (dnf install jansson-devel)" >&2; exit 1
+	@echo "flopwatt needs jansson for its profiles and result files: apt-get install libjansson-dev (dnf install jansson-devel)" >&2; exit 1
 endif
 
 # The unit suite, at full optimisation and again under AddressSanitizer + UBSan; warnings are

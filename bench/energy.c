@@ -58,13 +58,13 @@ static const char *env_or(const char *name, const char *fallback)
 
 void energy_env_default(energy_env *env)
 {
-    static cpu_id cpu; /* env points into it */
+    static fw_cpu_id cpu; /* env points into it */
     memset(env, 0, sizeof *env);
     env->sysfs_root = env_or("FLOPWATT_SYSFS_ROOT", "");
     env->nvml_library = env_or("FLOPWATT_NVML_LIB", "libnvidia-ml.so.1");
     env->model_file = env_or("FLOPWATT_POWER_MODEL", FW_DATA_DIR "/power_model.csv");
-    if (cpu_id_read(env->sysfs_root, &cpu) != 0)
-        cpu_id_read("", &cpu); /* a fixture tree without proc/cpuinfo: this machine's CPU */
+    if (fw_cpu_id_read(env->sysfs_root, &cpu) != 0)
+        fw_cpu_id_read("", &cpu); /* a fixture tree without proc/cpuinfo: this machine's CPU */
     env->cpu_vendor = cpu.vendor;
     env->cpu_family = cpu.family;
     env->cpu_model = cpu.model;

@@ -21,12 +21,17 @@ struct impl {
     void *state;
 };
 
-/* flopwatt through fw_*_ex: the default configuration of the precision with the call's
- * thread count and, when kernel is not NULL, that registry kernel. Returns 0, or -1 with
- * the reason in msg (unknown kernel name). */
+/* flopwatt through fw_*_ex: the configuration a plain call of the same shape runs with (the
+ * tuned profile's for its class, else the model's), with the call's thread count and, when
+ * kernel is not NULL, that registry kernel. Returns 0, or -1 with the reason in msg
+ * (unknown kernel name). */
 int impl_flopwatt_init(impl *self, const char *kernel, char *msg, size_t len);
 
-/* The registry kernel flopwatt runs c with: forced when not NULL, else the default
+/* flopwatt through fw_*_ex with cfg (copied) for every call, the call's thread count aside:
+ * how the tuner measures a candidate configuration. */
+int impl_flopwatt_init_config(impl *self, const fw_config *cfg, char *msg, size_t len);
+
+/* The registry kernel flopwatt runs c with: forced when not NULL, else its class
  * configuration's. */
 const char *impl_flopwatt_kernel(const blas_call *c, const char *forced);
 /* 1 when the registry kernel can run c (same precision and kind), 0 otherwise. */

@@ -6,7 +6,9 @@
 
 typedef struct {
     int kernel; /* registry index forced by the user, or -1 */
+    int fixed;  /* 1: cfg was given whole (impl_flopwatt_init_config) */
     fw_config cfg;
+    char detail[512]; /* version and where the configurations come from */
 } fw_state;
 
 static const char *kind_name(fw_kernel_kind k)
@@ -17,14 +19,23 @@ static const char *kind_name(fw_kernel_kind k)
 /* The GEMV kernel a call runs: N on column-major A (or row-major A transposed), T else. */
 static fw_kernel_kind gemv_kind(const blas_call *c)
 {
-    return (c->layout == FW_COL_MAJOR) == (c->ta == FW_NO_TRANS) ? FW_KIND_GEMV_N
-                                                                  : FW_KIND_GEMV_T;
+    return fw_gemv_class(c->layout, c->ta) == FW_CLASS_GEMV_N ? FW_KIND_GEMV_N : FW_KIND_GEMV_T;
+}
+
+/* The configuration a plain call of this shape runs with. */
+static void call_config(const blas_call *c, fw_config *cfg)
+{
+    fw_class_config(c->prec,
+                    c->op == CALL_GEMM ? fw_gemm_class(c->m, c->n, c->k)
+                                       : fw_gemv_class(c->layout, c->ta),
+                    cfg);
 }
 
 static int fw_prepare(impl *self, const blas_call *c, char *msg, size_t len)
 {
     fw_state *s = self->state;
-    fw_default_config(c->prec, &s->cfg);
+    if (!s->fixed)
+        call_config(c, &s->cfg);
     s->cfg.threads = c->threads;
     if (s->kernel >= 0) {
         const fw_kernel_info *k = fw_kernel_at(s->kernel);
@@ -54,7 +65,7 @@ static int fw_prepare(impl *self, const blas_call *c, char *msg, size_t len)
     char why[200];
     if (fw_config_check(c->prec, &s->cfg, why, sizeof why) != 0) {
         snprintf(msg, len, "flopwatt configuration rejected: %s", why);
-        return s->kernel >= 0 ? -1 : -2; /* the default configuration is not the user's fault */
+        return s->kernel >= 0 || s->fixed ? -1 : -2; /* a default one is not the caller's fault */
     }
     return 0;
 }
@@ -84,24 +95,27 @@ static void fw_close(impl *self)
     self->state = NULL;
 }
 
-int impl_flopwatt_init(impl *self, const char *kernel, char *msg, size_t len)
+static int init(impl *self, int kernel, const fw_config *cfg, char *msg, size_t len)
 {
     fw_state *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(msg, len, "out of memory");
         return -1;
     }
-    s->kernel = -1;
-    if (kernel) {
-        s->kernel = fw_kernel_find(kernel);
-        if (s->kernel < 0) {
-            snprintf(msg, len, "unknown kernel '%s' (see flopwatt kernels)", kernel);
-            free(s);
-            return -1;
-        }
-    }
+    s->kernel = kernel;
+    s->fixed = cfg != NULL;
+    if (cfg)
+        s->cfg = *cfg;
+    const char *profile = fw_profile_in_use();
+    if (cfg)
+        snprintf(s->detail, sizeof s->detail, "flopwatt %s, explicit configuration",
+                 FLOPWATT_VERSION);
+    else
+        snprintf(s->detail, sizeof s->detail, "flopwatt %s, %s%s", FLOPWATT_VERSION,
+                 profile ? "tuned profile " : "analytical model defaults (no tuned profile)",
+                 profile ? profile : "");
     self->name = "flopwatt";
-    self->detail = "flopwatt " FLOPWATT_VERSION;
+    self->detail = s->detail;
     self->prepare = fw_prepare;
     self->run = fw_run;
     self->close = fw_close;
@@ -109,12 +123,30 @@ int impl_flopwatt_init(impl *self, const char *kernel, char *msg, size_t len)
     return 0;
 }
 
+int impl_flopwatt_init(impl *self, const char *kernel, char *msg, size_t len)
+{
+    int index = -1;
+    if (kernel) {
+        index = fw_kernel_find(kernel);
+        if (index < 0) {
+            snprintf(msg, len, "unknown kernel '%s' (see flopwatt kernels)", kernel);
+            return -1;
+        }
+    }
+    return init(self, index, NULL, msg, len);
+}
+
+int impl_flopwatt_init_config(impl *self, const fw_config *cfg, char *msg, size_t len)
+{
+    return init(self, -1, cfg, msg, len);
+}
+
 const char *impl_flopwatt_kernel(const blas_call *c, const char *forced)
 {
     if (forced)
         return forced;
     fw_config cfg;
-    fw_default_config(c->prec, &cfg);
+    call_config(c, &cfg);
     int idx = cfg.gemm_kernel;
     if (c->op == CALL_GEMV)
         idx = gemv_kind(c) == FW_KIND_GEMV_N ? cfg.gemv_n_kernel : cfg.gemv_t_kernel;

@@ -155,16 +155,24 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
         return -1;
     }
     memset(res, 0, (size_t)n * sizeof *res);
-    if (operands_fit(c, n, msg, len) != 0)
+    if (o->ops && o->ops->nout < n) {
+        snprintf(msg, len, "run_call: operands for %d implementations, %d asked", o->ops->nout, n);
+        return -1;
+    }
+    if (!o->ops && operands_fit(c, n, msg, len) != 0)
         return -1;
     for (int i = 0; i < n; i++) {
         int rc = impls[i]->prepare(impls[i], c, msg, len);
         if (rc != 0)
             return rc < -1 ? -2 : -1;
     }
-    operands ops;
-    if (operands_alloc(&ops, c, n, msg, len) != 0)
+    operands own, *ops = o->ops ? o->ops : &own;
+    if (o->ops) {
+        for (int i = 0; i < n; i++) /* what an earlier run left must not pass for a result */
+            operands_reset_out(ops, c, i);
+    } else if (operands_alloc(&own, c, n, msg, len) != 0) {
         return -1;
+    }
 
     task_arg args[OPERANDS_MAX_OUT];
     sampler_task tasks[OPERANDS_MAX_OUT + 1];
@@ -177,7 +185,8 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
         if (!times[i]) {
             for (int j = 0; j < i; j++)
                 free(times[j]);
-            operands_free(&ops);
+            if (ops == &own)
+                operands_free(&own);
             snprintf(msg, len, "out of memory");
             return -1;
         }
@@ -185,7 +194,7 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
     if (o->companion)
         tasks[n] = *o->companion;
     for (int i = 0; i < n; i++) {
-        args[i] = (task_arg){.im = impls[i], .c = c, .o = &ops, .index = i, .opts = o,
+        args[i] = (task_arg){.im = impls[i], .c = c, .o = ops, .index = i, .opts = o,
                              .res = &res[i]};
         if (o->region)
             snprintf(args[i].region, sizeof args[i].region, "%s_%s", o->region,
@@ -203,7 +212,8 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
     if (samples == -2) {
         for (int i = 0; i < ntasks; i++)
             free(times[i]);
-        operands_free(&ops);
+        if (ops == &own)
+            operands_free(&own);
         memset(res, 0, (size_t)n * sizeof *res);
         snprintf(msg, len, "stopped");
         return -3;
@@ -236,15 +246,16 @@ int run_call(const blas_call *c, impl **impls, int n, run_opts *o, impl_result *
         r->inner = tasks[i].inner;
         r->t_median = s.median;
         r->t_min = s.min;
-        verify_sample(c, &ops, i, c->beta != 0 ? (int)tasks[i].inner : 1, o->verify_random,
+        verify_sample(c, ops, i, c->beta != 0 ? (int)tasks[i].inner : 1, o->verify_random,
                       &r->check);
         if (!r->check.ok)
             mark_wrong(r, &r->check);
     }
     for (int j = 1; samples >= 0 && j < n; j++)
-        cross_check(c, &ops, j, res);
+        cross_check(c, ops, j, res);
     for (int i = 0; i < ntasks; i++)
         free(times[i]);
-    operands_free(&ops);
+    if (ops == &own)
+        operands_free(&own);
     return 0;
 }

@@ -24,6 +24,10 @@ typedef struct run_opts {
     counter_set *counters;   /* started and stopped around every measured batch; opened for
                                 the call's thread count; NULL: no counters */
     const char *region;      /* likwid region name prefix (the configuration); NULL: none */
+    /* Operands the caller allocated for this call (operands_alloc, at least n outputs) to
+     * reuse across run_call calls: outputs are reset first, nothing is freed. NULL: run_call
+     * allocates and frees its own. */
+    operands *ops;
 } run_opts;
 
 typedef struct impl_result {

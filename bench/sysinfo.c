@@ -94,10 +94,10 @@ static json_t *empty_or_string(const char *s) { return sysinfo_string(s && *s ? 
 
 json_t *sysinfo_collect(const sysinfo_opts *o)
 {
-    cpu_id cpu;
+    fw_cpu_id cpu;
     sysinfo_identity id;
     sysinfo_counters counters;
-    cpu_id_read("", &cpu);
+    fw_cpu_id_read("", &cpu);
     sysinfo_identity_read("", &cpu, &id);
     /* Measured first, before peer libraries are loaded and their threads come and go. */
     json_t *measured = o && o->measure ? sysinfo_measured(o->quick) : json_null();

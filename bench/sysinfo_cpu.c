@@ -1,4 +1,4 @@
-/* The "cpu" and "isa" sections: what the CPU is (cpu_id), which ISA paths the kernel
+/* The "cpu" and "isa" sections: what the CPU is (fw_cpu_id), which ISA paths the kernel
  * library can run, and the feature flags the kernel reports in /proc/cpuinfo. */
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "flopwatt.h"
 #include "sysinfo_parts.h"
 
-/* -1 means "not this architecture" in cpu_id: null in JSON. */
+/* -1 means "not this architecture" in fw_cpu_id: null in JSON. */
 static json_t *int_or_null(int v) { return v >= 0 ? json_integer(v) : json_null(); }
 
 /* MIDR fields are written in hex everywhere (Arm's manuals, /proc/cpuinfo). */
@@ -21,7 +21,7 @@ static json_t *hex_or_null(int v)
     return v >= 0 ? json_string(buf) : json_null();
 }
 
-json_t *sysinfo_cpu(const cpu_id *cpu)
+json_t *sysinfo_cpu(const fw_cpu_id *cpu)
 {
     struct utsname u;
     json_t *o = json_object();

@@ -112,7 +112,7 @@ int sysinfo_dmi_product_name(const char *root, char *out, size_t cap)
     return 0;
 }
 
-void sysinfo_identity_read(const char *root, const cpu_id *cpu, sysinfo_identity *out)
+void sysinfo_identity_read(const char *root, const fw_cpu_id *cpu, sysinfo_identity *out)
 {
     memset(out, 0, sizeof *out);
     const char *instance = getenv("FLOPWATT_INSTANCE");

@@ -12,7 +12,7 @@
 /* A JSON string of s (bytes that are not UTF-8 become '?'), or null when s is NULL. */
 json_t *sysinfo_string(const char *s);
 
-json_t *sysinfo_cpu(const cpu_id *cpu);          /* "cpu" (sysinfo_cpu.c) */
+json_t *sysinfo_cpu(const fw_cpu_id *cpu);       /* "cpu" (sysinfo_cpu.c) */
 json_t *sysinfo_isa(const char *root);           /* "isa" (sysinfo_cpu.c) */
 json_t *sysinfo_memory(const char *root);        /* "memory" (sysinfo_topology.c) */
 json_t *sysinfo_topology(const char *root);      /* "topology": hwloc, else sysfs */

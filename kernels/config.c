@@ -1,5 +1,5 @@
-/* The default configuration (analytical model fed by the detected caches), its validation,
- * and the library's thread count. */
+/* The configurations calls run with (a tuned profile's, else the analytical model's fed by
+ * the detected caches), their validation, and the library's thread count. */
 #include "fw_internal.h"
 
 #include <omp.h>
@@ -68,6 +68,7 @@ static void model_config(fw_precision prec, fw_config *cfg)
         fw_model_blocking(fw_caches(), k->mr, k->nr, (int)fw_elem_size(prec), &cfg->mc,
                           &cfg->kc, &cfg->nc);
     cfg->threads = 0;
+    cfg->bind = FW_BIND_SPREAD;
     cfg->direct_max_mnk = path_defaults.direct_max_mnk;
     cfg->skinny_k = path_defaults.skinny_k;
     cfg->skinny_mn = path_defaults.skinny_mn;
@@ -80,11 +81,21 @@ static pthread_once_t defaults_once[2] = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
 static void init_f32(void) { model_config(FW_F32, &defaults[FW_F32]); }
 static void init_f64(void) { model_config(FW_F64, &defaults[FW_F64]); }
 
-void fw_default_config(fw_precision prec, fw_config *cfg)
+void fw_model_config(fw_precision prec, fw_config *cfg)
 {
     int p = prec == FW_F64 ? FW_F64 : FW_F32;
     pthread_once(&defaults_once[p], p == FW_F64 ? init_f64 : init_f32);
     *cfg = defaults[p];
+}
+
+void fw_class_config(fw_precision prec, fw_shape_class cls, fw_config *cfg)
+{
+    int p = prec == FW_F64 ? FW_F64 : FW_F32;
+    const fw_profile *profile = fw_profile_loaded();
+    if (profile && (unsigned)cls < FW_CLASS_COUNT && profile->tuned[p][cls])
+        *cfg = profile->cfg[p][cls];
+    else
+        fw_model_config(prec, cfg);
 }
 
 static int check_kernel(int index, fw_kernel_kind kind, fw_precision prec, const char *field,
@@ -131,6 +142,10 @@ int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t l
     }
     if (cfg->kc < 1) {
         snprintf(msg, len, "kc=%d must be positive", cfg->kc);
+        return -1;
+    }
+    if (cfg->bind != FW_BIND_SPREAD && cfg->bind != FW_BIND_COMPACT) {
+        snprintf(msg, len, "bind=%d is neither spread (0) nor compact (1)", cfg->bind);
         return -1;
     }
     if (cfg->threads < 0 || cfg->jc_ways < 0 || cfg->ic_ways < 0 || cfg->jr_ways < 0) {

@@ -73,24 +73,99 @@ const fw_cache_info *fw_caches(void);
 void fw_model_blocking(const fw_cache_info *caches, int mr, int nr, int elem_size,
                        int *mc, int *kc, int *nc);
 
-/* Every tunable of one precision. Fields are plain data so profiles can store them. */
+/* Shape classes. Each precision has one configuration per class, tuned apart (flopwatt
+ * tune), since the best tile, blocking and thread layout for a 4096^3 product are not those
+ * for a 4096 x 4096 x 16 one. A GEMM dimension is small at or below FW_CLASS_SMALL_DIM: no
+ * small dimension is "square", all three "small", else the class of the smallest small
+ * dimension (ties: k, then m, then n). GEMV goes by the kernel that runs: N on column-major
+ * A (or row-major A transposed), T otherwise. */
+typedef enum {
+    FW_CLASS_SQUARE = 0,
+    FW_CLASS_SMALL,
+    FW_CLASS_SKINNY_K,
+    FW_CLASS_SKINNY_M,
+    FW_CLASS_SKINNY_N,
+    FW_CLASS_GEMV_N,
+    FW_CLASS_GEMV_T,
+    FW_CLASS_COUNT
+} fw_shape_class;
+
+#define FW_CLASS_SMALL_DIM 64
+
+fw_shape_class fw_gemm_class(int m, int n, int k);
+fw_shape_class fw_gemv_class(fw_layout layout, fw_trans ta);
+/* "square", "small", "skinny_k", "skinny_m", "skinny_n", "gemv_n", "gemv_t". */
+const char *fw_class_name(fw_shape_class cls);
+int fw_class_find(const char *name); /* the class, or -1 */
+
+/* Where worker threads go: spread one per core across the machine (default), or compact on
+ * neighbouring hardware threads (SMT siblings first). */
+typedef enum { FW_BIND_SPREAD = 0, FW_BIND_COMPACT = 1 } fw_binding;
+
+/* Every tunable of one precision and shape class. Fields are plain data so profiles can
+ * store them. */
 typedef struct fw_config {
     int gemm_kernel;       /* registry index of the GEMM microkernel */
     int gemv_n_kernel;     /* registry index for y += A*x on column-major A */
     int gemv_t_kernel;     /* registry index for y += A^T*x on column-major A */
     int mc, kc, nc;        /* cache blocking (rows of A, depth, columns of B) */
     int threads;           /* most threads a call uses (fewer on small problems); 0 = default */
-    int jc_ways, ic_ways, jr_ways; /* split of threads over the jc, ic, jr loops; 0 = choose */
+    int jc_ways, ic_ways, jr_ways; /* split of threads over the jc, ic, jr loops; 0 = choose;
+                              used when their product is the call's thread count */
+    int bind;              /* fw_binding of the worker threads */
     double direct_max_mnk; /* m*n*k at or below this: direct path, no packing */
     int skinny_k;          /* k at or below this: skinny path (no packing of B) */
     int skinny_mn;         /* m or n at or below this: skinny path */
     long gemv_min_per_thread; /* m*n per thread below which GEMV uses fewer threads */
 } fw_config;
 
-/* Fills *cfg with the default configuration for a precision on this machine. */
-void fw_default_config(fw_precision prec, fw_config *cfg);
+/* The configuration plain calls of a precision and class use: the loaded tuned profile's
+ * where it has one, else the analytical model's. */
+void fw_class_config(fw_precision prec, fw_shape_class cls, fw_config *cfg);
+/* The analytical model's configuration (the same for every class), whatever is loaded. */
+void fw_model_config(fw_precision prec, fw_config *cfg);
 /* Checks a configuration against this machine; returns 0, or -1 and a reason in msg. */
 int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t msg_len);
+
+/* What a tuned profile is valid for: a profile is used only on a machine whose fingerprint
+ * is equal in every field. */
+typedef struct fw_fingerprint {
+    char cpu[128];   /* model name, as /proc/cpuinfo gives it */
+    char isa[16];    /* the ISA path in use (fw_isa_name) */
+    int cpus;        /* online logical CPUs */
+    long l1d, l2, l3; /* bytes per instance, as fw_caches() sees them */
+} fw_fingerprint;
+
+void fw_machine_fingerprint(fw_fingerprint *fp);
+/* 0 when equal; else -1 and the first difference in msg ("cpu: \"A\" here, \"B\" in
+ * the profile"). */
+int fw_fingerprint_compare(const fw_fingerprint *here, const fw_fingerprint *profile,
+                           char *msg, size_t msg_len);
+
+/* A tuned profile: one configuration per precision and class where tuning chose one. */
+typedef struct fw_profile {
+    fw_fingerprint machine;
+    int threads;        /* thread count the profile was tuned at */
+    char objective[64]; /* what was minimised, e.g. "time" or "energy (model)" */
+    char energy[128];   /* source and domain of the energy measured while tuning, or "none" */
+    char created[32];   /* UTC, ISO 8601 */
+    unsigned char tuned[2][FW_CLASS_COUNT]; /* [precision][class]: 1 where cfg holds one */
+    fw_config cfg[2][FW_CLASS_COUNT];
+} fw_profile;
+
+/* Reads a profile file (JSON; kernels stored by name). Returns 0, or -1 with a one-line
+ * reason (unreadable, not a profile, unknown kernel, a configuration this machine rejects). */
+int fw_profile_read(const char *path, fw_profile *p, char *msg, size_t msg_len);
+/* Writes p to path atomically (temporary file, then rename). Returns 0, or -1 and why. */
+int fw_profile_write(const char *path, const fw_profile *p, char *msg, size_t msg_len);
+
+/* The profile in use, loaded once at the first call: the file FLOPWATT_PROFILE names (empty
+ * or "none": no profile), else the first *.json matching this machine in the folders of
+ * FLOPWATT_PROFILE_DIRS (colon-separated; default: results/tuned of the source tree, then
+ * /usr/local/share/flopwatt/tuned). A named profile that cannot be used gets one warning on
+ * stderr and is ignored; nothing else is ever printed. Returns its path, or NULL when the
+ * model defaults are in use. */
+const char *fw_profile_in_use(void);
 
 /* Thread count used when a call does not say: FLOPWATT_NUM_THREADS, else OMP_NUM_THREADS,
  * else every core; read at the first call. Inside an OpenMP parallel region calls run on

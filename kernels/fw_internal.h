@@ -77,6 +77,10 @@ unsigned fw_cpu_features(void);
 /* Size in bytes of one element of a precision. */
 static inline size_t fw_elem_size(fw_precision p) { return p == FW_F64 ? sizeof(double) : sizeof(float); }
 
+/* The tuned profile loaded for this process (see fw_profile_in_use), or NULL: every
+ * configuration in it has passed fw_config_check. */
+const fw_profile *fw_profile_loaded(void);
+
 /* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);
 

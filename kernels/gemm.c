@@ -67,7 +67,7 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
         return bad;
     fw_config defaults;
     if (!cfg) {
-        fw_default_config(prec, &defaults);
+        fw_class_config(prec, fw_gemm_class(m, n, k), &defaults);
         cfg = &defaults;
     } else if (fw_config_check(prec, cfg, NULL, 0) != 0) {
         return 15;

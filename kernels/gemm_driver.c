@@ -88,6 +88,7 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
         plan->kc = cfg->kc;
         plan->nc = cfg->nc;
         plan->threads = plan->jc_ways = plan->ic_ways = plan->jr_ways = 1;
+        plan->bind = cfg->bind;
         return;
     }
     /* Skinny in n: transpose so the large operand becomes B, read where it lies. */
@@ -104,6 +105,7 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
     plan->nc = cfg->nc;
 
     plan->threads = threads;
+    plan->bind = cfg->bind;
     if (cfg->jc_ways && (long)cfg->jc_ways * cfg->ic_ways * cfg->jr_ways == threads) {
         plan->jc_ways = cfg->jc_ways;
         plan->ic_ways = cfg->ic_ways;

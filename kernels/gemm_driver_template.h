@@ -233,7 +233,7 @@ void FW_NAME(gemm_run)(const fw_gemm_problem *p, const fw_gemm_plan *plan)
             mine.ic_ways = got;
             mine.jr_ways = 1;
         }
-        fw_pin_thread(omp_get_thread_num(), got);
+        fw_pin_thread(omp_get_thread_num(), got, pl.bind);
         FW_NAME(gemm_thread)(p, &mine, omp_get_thread_num(), a_slots, b_slots);
     }
 }

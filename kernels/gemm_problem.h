@@ -22,6 +22,7 @@ typedef struct fw_gemm_plan {
     const fw_kernel *ukr;
     long mc, kc, nc;
     int threads, jc_ways, ic_ways, jr_ways;
+    int bind;                   /* fw_binding of the workers */
     int pack_b;                 /* 0: the microkernel reads B where it lies */
     int direct;                 /* 1: fw_?gemm_direct runs it; rs_c == 1 */
 } fw_gemm_plan;
@@ -42,7 +43,8 @@ void fw_choose_ways(int threads, long m, long n, int mr, int nr, int *jc, int *i
  * the thread exits; slot 0 holds packed A, slot 1 packed B. Contents are not kept on growth. */
 void *fw_thread_buffer(int slot, size_t bytes);
 
-/* Binds the calling thread of a team of the given size to a core (hwloc), once per size. */
-void fw_pin_thread(int tid, int team_size);
+/* Binds the calling thread of a team of the given size as bind (fw_binding) says (hwloc),
+ * once per size and binding. */
+void fw_pin_thread(int tid, int team_size, int bind);
 
 #endif

@@ -212,7 +212,7 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
 
     fw_config defaults;
     if (!cfg) {
-        fw_default_config(prec, &defaults);
+        fw_class_config(prec, fw_gemv_class(layout, ta), &defaults);
         cfg = &defaults;
     }
 

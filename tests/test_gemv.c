@@ -208,7 +208,7 @@ static void api_case_run(const api_case *c)
     memcpy(ysave, y, (size_t)(yspan > 0 ? yspan : 1) * fw_elem_size(p));
 
     fw_config cfg;
-    fw_default_config(p, &cfg);
+    fw_model_config(p, &cfg);
     cfg.threads = c->threads > 0 ? c->threads : 0;
     cfg.gemv_min_per_thread = 1; /* so small cases exercise several threads too */
     if (c->n_kernel != -2)
@@ -409,7 +409,7 @@ static void test_in_parallel(void)
         int t = omp_get_thread_num();
         if (t < 4) {
             fw_config cfg;
-            fw_default_config(FW_F64, &cfg);
+            fw_model_config(FW_F64, &cfg);
             cfg.threads = 4;
             cfg.gemv_min_per_thread = 1;
             int rc = fw_dgemv_ex(FW_COL_MAJOR, FW_NO_TRANS, M, N, 1.0, a, M, x, 1, 0.0, y[t], 1, &cfg);
@@ -436,7 +436,7 @@ static void invalid_case(fw_precision p, int layout, int trans, int m, int n, in
     }
     int rc;
     fw_config cfg;
-    fw_default_config(p, &cfg);
+    fw_model_config(p, &cfg);
     for (int ex = 0; ex < 2; ex++) {
         if (p == FW_F64)
             rc = ex ? fw_dgemv_ex((fw_layout)layout, (fw_trans)trans, m, n, 2.0, a, lda, x, incx,

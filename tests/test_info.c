@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../bench/cpu_id.h"
+#include "cpu_id.h"
 #include "../bench/sysinfo.h"
 #include "../bench/sysinfo_id.h"
 #include "../bench/sysinfo_parts.h"
@@ -120,10 +120,10 @@ static void test_instance_like(void)
 
 static void test_identity(void)
 {
-    cpu_id kvm_cpu, ec2_cpu;
+    fw_cpu_id kvm_cpu, ec2_cpu;
     sysinfo_identity id;
-    CHECK(cpu_id_read(tree("kvm"), &kvm_cpu) == 0, "fixture cpuinfo %s readable", tree("kvm"));
-    CHECK(cpu_id_read(tree("ec2"), &ec2_cpu) == 0, "fixture cpuinfo %s readable", tree("ec2"));
+    CHECK(fw_cpu_id_read(tree("kvm"), &kvm_cpu) == 0, "fixture cpuinfo %s readable", tree("kvm"));
+    CHECK(fw_cpu_id_read(tree("ec2"), &ec2_cpu) == 0, "fixture cpuinfo %s readable", tree("ec2"));
     unsetenv("FLOPWATT_MACHINE_ID");
     unsetenv("FLOPWATT_INSTANCE");
 

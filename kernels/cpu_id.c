@@ -43,7 +43,7 @@ static const char *arm_part_name(int implementer, int part)
     return NULL;
 }
 
-int cpu_id_read(const char *root, cpu_id *out)
+int fw_cpu_id_read(const char *root, fw_cpu_id *out)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->vendor, sizeof out->vendor, "unknown");
