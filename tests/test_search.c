@@ -427,6 +427,46 @@ static void test_budgets(void)
     space_free(&s);
 }
 
+/* An objective that raises the stop flag during its fifth call, as a signal would. */
+static volatile sig_atomic_t stop_flag;
+static double stopping_objective(const space *s, const int *p, void *ctx, json_t **extra)
+{
+    probe *pr = ctx;
+    if (pr->calls == 4)
+        stop_flag = 1;
+    return probe_objective(s, p, ctx, extra);
+}
+
+/* A stop ends every strategy at once; the evaluation it interrupted is neither recorded
+ * nor stored, since its measurement was cut short. */
+static void test_stop(void)
+{
+    space s;
+    make_grid(&s);
+    for (int strategy = SEARCH_EXHAUSTIVE; strategy <= SEARCH_LOCAL; strategy++) {
+        search_options o = search_defaults((search_strategy)strategy);
+        o.stop = &stop_flag;
+        stop_flag = 0;
+        probe pr;
+        probe_init(&pr, &s, bowl);
+        char why[200] = "";
+        eval_cache *c = eval_cache_open(NULL, "", "", why, sizeof why);
+        search_result r;
+        if (CHECK(c && search_run(&s, stopping_objective, &pr, c, &o, &r, why, sizeof why) == 0,
+                  "strategy %d runs: %s", strategy, why)) {
+            CHECK(pr.calls == 5 && r.evaluations == 4 && r.curve_len == 4 &&
+                      eval_cache_count(c) == 4 && r.stop == SEARCH_STOP_INTERRUPTED,
+                  "strategy %d stops after the interrupted fifth call: %ld calls, %ld "
+                  "evaluations, %d stored, stop %d",
+                  strategy, pr.calls, r.evaluations, c ? eval_cache_count(c) : -1, (int)r.stop);
+            search_result_free(&r);
+        }
+        eval_cache_close(c);
+        probe_free(&pr);
+    }
+    space_free(&s);
+}
+
 static void test_failures(void)
 {
     space s;
@@ -546,6 +586,7 @@ int main(void)
     test_random();
     test_local();
     test_budgets();
+    test_stop();
     test_failures();
     test_objectives();
     return fw_test_summary();

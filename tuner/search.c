@@ -36,8 +36,14 @@ static double now(const search_run_state *st)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+static int stopped(const search_run_state *st) { return st->o.stop && *st->o.stop; }
+
 int search_budget_spent(search_run_state *st)
 {
+    if (stopped(st)) {
+        st->r->stop = SEARCH_STOP_INTERRUPTED;
+        return 1;
+    }
     if (st->o.max_evaluations > 0 && st->r->evaluations >= st->o.max_evaluations) {
         st->r->stop = SEARCH_STOP_EVALUATIONS;
         return 1;
@@ -101,6 +107,11 @@ int search_consult(search_run_state *st, const int *point, double *cost)
             return 1;
         json_t *extra = NULL;
         *cost = st->objective(st->s, point, st->ctx, &extra);
+        if (stopped(st)) { /* the measurement was cut short: it says nothing of the point */
+            json_decref(extra);
+            st->r->stop = SEARCH_STOP_INTERRUPTED;
+            return 1;
+        }
         if (!isfinite(*cost))
             *cost = NAN;
         st->r->evaluations++;

@@ -6,6 +6,7 @@
 #ifndef TUNER_SEARCH_H
 #define TUNER_SEARCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,9 @@ typedef struct search_options {
     uint64_t seed;        /* of the random order and the restarts */
     /* Local search: restarts in a row that find nothing better before it stops. */
     int patience;
+    /* When set non-zero (by a signal handler) the run stops before the next evaluation, and
+     * an evaluation it interrupted is neither recorded nor stored. NULL: never. */
+    const volatile sig_atomic_t *stop;
     /* Seconds of a monotonic clock; NULL: CLOCK_MONOTONIC. Tests pass a fake one. */
     double (*clock)(void *ctx);
     void *clock_ctx;
@@ -53,6 +57,7 @@ typedef enum search_stop {
     SEARCH_STOP_DONE,        /* the strategy ended on its own */
     SEARCH_STOP_EVALUATIONS, /* the evaluation budget was spent */
     SEARCH_STOP_SECONDS,     /* the time budget was spent */
+    SEARCH_STOP_INTERRUPTED, /* *stop was set */
 } search_stop;
 
 typedef struct search_result {
@@ -86,7 +91,7 @@ typedef struct search_run_state search_run_state;
 int search_consult(search_run_state *st, const int *point, double *cost);
 /* Whether this run has consulted point. */
 int search_seen(const search_run_state *st, const int *point);
-/* Whether the budget is spent. */
+/* Whether the budget is spent or the run was told to stop. */
 int search_budget_spent(search_run_state *st);
 const space *search_space_of(const search_run_state *st);
 const search_options *search_options_of(const search_run_state *st);

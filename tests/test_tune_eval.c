@@ -1,0 +1,218 @@
+/* The tuner's view of the library: shape classes, the search space of every class (its
+ * seed is the model, its valid points are configurations the library accepts), and the
+ * objective measured through the harness with a stand-in energy meter. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../tuner/tune_eval.h"
+#include "../tuner/tune_space.h"
+#include "testlib.h"
+
+static void test_classes(void)
+{
+    static const struct { int m, n, k; fw_shape_class want; } cases[] = {
+        {64, 64, 64, FW_CLASS_SMALL},      {1, 1, 1, FW_CLASS_SMALL},
+        {65, 65, 65, FW_CLASS_SQUARE},     {4096, 4096, 4096, FW_CLASS_SQUARE},
+        {4096, 4096, 16, FW_CLASS_SKINNY_K}, {16, 4096, 4096, FW_CLASS_SKINNY_M},
+        {4096, 16, 4096, FW_CLASS_SKINNY_N}, {5000, 64, 64, FW_CLASS_SKINNY_K},
+        {65, 64, 65, FW_CLASS_SKINNY_N},   {32, 8, 100, FW_CLASS_SKINNY_N},
+        {8, 32, 100, FW_CLASS_SKINNY_M},   {8, 100, 8, FW_CLASS_SKINNY_K},
+        {0, 1000, 1000, FW_CLASS_SKINNY_M},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK(fw_gemm_class(cases[i].m, cases[i].n, cases[i].k) == cases[i].want,
+              "%dx%dx%d is %s, not %s", cases[i].m, cases[i].n, cases[i].k,
+              fw_class_name(cases[i].want),
+              fw_class_name(fw_gemm_class(cases[i].m, cases[i].n, cases[i].k)));
+    CHECK(fw_gemv_class(FW_COL_MAJOR, FW_NO_TRANS) == FW_CLASS_GEMV_N &&
+              fw_gemv_class(FW_ROW_MAJOR, FW_TRANS) == FW_CLASS_GEMV_N &&
+              fw_gemv_class(FW_COL_MAJOR, FW_CONJ_TRANS) == FW_CLASS_GEMV_T &&
+              fw_gemv_class(FW_ROW_MAJOR, FW_NO_TRANS) == FW_CLASS_GEMV_T,
+          "GEMV classes follow the kernel that runs");
+    for (int c = 0; c < FW_CLASS_COUNT; c++)
+        CHECK(fw_class_find(fw_class_name((fw_shape_class)c)) == c, "class %d round-trips", c);
+    CHECK(fw_class_find("cube") == -1 && fw_class_find(NULL) == -1, "unknown class names");
+}
+
+static int same_config(const fw_config *a, const fw_config *b)
+{
+    return a->gemm_kernel == b->gemm_kernel && a->gemv_n_kernel == b->gemv_n_kernel &&
+           a->gemv_t_kernel == b->gemv_t_kernel && a->mc == b->mc && a->kc == b->kc &&
+           a->nc == b->nc && a->jc_ways == b->jc_ways && a->ic_ways == b->ic_ways &&
+           a->jr_ways == b->jr_ways && a->bind == b->bind &&
+           a->direct_max_mnk == b->direct_max_mnk && a->skinny_k == b->skinny_k &&
+           a->skinny_mn == b->skinny_mn && a->gemv_min_per_thread == b->gemv_min_per_thread;
+}
+
+/* Every valid point of a reduced space (and a sample of a full one) is a configuration the
+ * library accepts; the seed is the model's configuration. */
+static void check_space(fw_precision prec, fw_shape_class cls, int threads, int reduced)
+{
+    tune_space ts;
+    char why[200] = "";
+    const char *what = fw_class_name(cls);
+    if (!CHECK(tune_space_build(&ts, prec, cls, threads, reduced, why, sizeof why) == 0,
+               "%s space builds: %s", what, why))
+        return;
+    fw_config model, cfg;
+    fw_model_config(prec, &model);
+    CHECK(ts.s.has_seed && space_is_valid(&ts.s, ts.s.seed), "%s: the seed is valid", what);
+    tune_space_config(&ts, ts.s.seed, &cfg);
+    CHECK(same_config(&cfg, &model), "%s: the seed is the model's configuration", what);
+    uint64_t valid = space_count_valid(&ts.s), checked = 0, rejected = 0;
+    CHECK(valid > 1, "%s: %llu valid points", what, (unsigned long long)valid);
+    int p[SPACE_MAX_DIMS];
+    uint64_t size = space_size(&ts.s), step = reduced ? 1 : size / 3000 + 1;
+    for (uint64_t i = 0; i < size; i += step) {
+        space_point_at(&ts.s, i, p);
+        if (!space_is_valid(&ts.s, p))
+            continue;
+        tune_space_config(&ts, p, &cfg);
+        cfg.threads = threads;
+        checked++;
+        if (fw_config_check(prec, &cfg, why, sizeof why) != 0 && rejected++ == 0)
+            CHECK(0, "%s: valid point %llu rejected by the library: %s", what,
+                  (unsigned long long)i, why);
+        const fw_kernel_info *k = fw_kernel_at(cfg.gemm_kernel);
+        if (cls < FW_CLASS_GEMV_N && cls != FW_CLASS_SMALL)
+            CHECK((long)cfg.mc * cfg.kc * (prec == FW_F64 ? 8 : 4) <= ts.l2 && cfg.nc % k->nr == 0,
+                  "%s: point %llu keeps A in L2 and NC in whole tiles", what,
+                  (unsigned long long)i);
+    }
+    CHECK(checked > 0 && rejected == 0, "%s: %llu valid points checked, %llu rejected", what,
+          (unsigned long long)checked, (unsigned long long)rejected);
+    if (reduced)
+        CHECK(valid <= 500, "%s: a reduced space stays small enough to search whole (%llu)",
+              what, (unsigned long long)valid);
+    tune_space_free(&ts);
+}
+
+static void test_spaces(void)
+{
+    for (int p = 0; p < 2; p++)
+        for (int c = 0; c < FW_CLASS_COUNT; c++)
+            for (int reduced = 0; reduced < 2; reduced++)
+                check_space((fw_precision)p, (fw_shape_class)c, 2, reduced);
+    tune_space ts;
+    char why[200] = "";
+    CHECK(tune_space_build(&ts, FW_F64, FW_CLASS_SQUARE, 6, 0, why, sizeof why) == 0 &&
+              space_dim_index(&ts.s, "ways") >= 0,
+          "a team of 6 has a layout dimension: %s", why);
+    int d = space_dim_index(&ts.s, "ways");
+    /* auto, then every jc x ic x jr = 6: 1x1x6 1x2x3 1x3x2 1x6x1 2x1x3 2x3x1 3x1x2 3x2x1 6x1x1 */
+    CHECK(d >= 0 && ts.s.dim[d].count == 10, "6 threads: auto and 9 layouts (%d)",
+          d >= 0 ? ts.s.dim[d].count : -1);
+    tune_space_free(&ts);
+    CHECK(tune_space_build(&ts, FW_F64, FW_CLASS_SQUARE, 1, 0, why, sizeof why) == 0 &&
+              space_dim_index(&ts.s, "ways") < 0 && space_dim_index(&ts.s, "bind") < 0,
+          "one thread has no layout or binding to choose");
+    tune_space_free(&ts);
+    CHECK(tune_space_build(&ts, FW_F64, FW_CLASS_COUNT, 2, 0, why, sizeof why) == -1 && why[0],
+          "an unknown class is refused: %s", why);
+}
+
+/* A stand-in meter: charges watts per vCPU of its scope for the wall time between reads,
+ * as a package meter would, with a clock of its own. */
+typedef struct fake_meter_state {
+    double start, watts_per_vcpu;
+    int vcpus;
+} fake_meter_state;
+
+static double wall(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int fake_read(energy_meter *m, energy_sample *out)
+{
+    fake_meter_state *st = m->state;
+    out->joules = (wall() - st->start) * st->watts_per_vcpu * st->vcpus;
+    out->dram_joules = NAN;
+    return 0;
+}
+
+static void fake_scope(energy_meter *m, int vcpus) { ((fake_meter_state *)m->state)->vcpus = vcpus; }
+
+static void test_objective(void)
+{
+    fake_meter_state st = {.start = wall(), .watts_per_vcpu = 10, .vcpus = 1};
+    energy_meter meter = {.source = "fixture", .domain = "package", .measured = 0,
+                          .read = fake_read, .set_scope = fake_scope, .state = &st};
+    char why[300] = "";
+    tune_eval *e = tune_eval_open(FW_F64, FW_CLASS_SMALL, 2, &meter, NULL, why, sizeof why);
+    if (!CHECK(e != NULL, "evaluator opens: %s", why))
+        return;
+    CHECK(st.vcpus == 2, "the meter is scoped to the team (%d vCPUs)", st.vcpus);
+    const blas_call *calls;
+    int n = tune_eval_shapes(e, &calls);
+    CHECK(n >= 2, "small has several shapes (%d)", n);
+    for (int i = 0; i < n; i++)
+        CHECK(fw_gemm_class(calls[i].m, calls[i].n, calls[i].k) == FW_CLASS_SMALL,
+              "shape %d (%dx%dx%d) is of its class", i, calls[i].m, calls[i].n, calls[i].k);
+
+    tune_space ts;
+    if (!CHECK(tune_space_build(&ts, FW_F64, FW_CLASS_SMALL, 2, 0, why, sizeof why) == 0,
+               "space: %s", why)) {
+        tune_eval_close(e);
+        return;
+    }
+    static const tune_objective_kind kinds[] = {TUNE_OBJ_TIME, TUNE_OBJ_ENERGY, TUNE_OBJ_EDP};
+    for (int k = 0; k < 3; k++) {
+        tune_objective_ctx ctx = {.eval = e, .space = &ts, .kind = kinds[k]};
+        json_t *extra = NULL;
+        double cost = tune_objective(&ts.s, ts.s.seed, &ctx, &extra);
+        eval_measure m = eval_measure_from_json(extra);
+        double want = kinds[k] == TUNE_OBJ_TIME ? m.seconds
+                      : kinds[k] == TUNE_OBJ_ENERGY ? m.joules
+                                                    : m.joules * m.seconds;
+        CHECK(cost > 0 && cost == want, "objective %d is its measure: %g vs %g", k, cost, want);
+        /* Joules come from the meter over the timed batches: about 20 W x the time. */
+        double watts = m.joules / m.seconds;
+        CHECK(watts > 10 && watts < 40, "objective %d: the meter's 20 W reach the measure (%g W)",
+              k, watts);
+        json_decref(extra);
+    }
+
+    /* A point the library refuses fails with its reason and is not a cost. */
+    fw_config bad;
+    tune_space_config(&ts, ts.s.seed, &bad);
+    bad.mc += 1;
+    eval_measure m;
+    CHECK(tune_eval_measure(e, &bad, &m, why, sizeof why) == -1 && strstr(why, "mc="),
+          "a refused configuration fails with its reason: %s", why);
+
+    fw_config model;
+    fw_model_config(FW_F64, &model);
+    double sa = 0, sb = 0;
+    CHECK(tune_eval_confirm(e, &model, &model, &sa, &sb, why, sizeof why) == 0 && sa > 0 &&
+              sb > 0,
+          "confirmation times both: %g %g %s", sa, sb, why);
+    tune_space_free(&ts);
+    tune_eval_close(e);
+
+    /* Stopped before it starts: nothing is measured. */
+    volatile sig_atomic_t stop = 1;
+    e = tune_eval_open(FW_F32, FW_CLASS_GEMV_T, 1, NULL, &stop, why, sizeof why);
+    if (CHECK(e != NULL, "GEMV evaluator opens: %s", why)) {
+        fw_config f32;
+        fw_model_config(FW_F32, &f32);
+        CHECK(tune_eval_measure(e, &f32, &m, why, sizeof why) == -3, "a stop interrupts");
+        stop = 0;
+        CHECK(tune_eval_measure(e, &f32, &m, why, sizeof why) == 0 && m.seconds > 0 &&
+                  isnan(m.joules),
+              "without a meter there are seconds and no joules: %s", why);
+        tune_eval_close(e);
+    }
+}
+
+int main(void)
+{
+    test_classes();
+    test_spaces();
+    test_objective();
+    return fw_test_summary();
+}

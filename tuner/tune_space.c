@@ -1,0 +1,328 @@
+/* What each shape class searches. The grids are the values worth trying on any cache
+ * hierarchy; the model's own value is always added, so the seed is a point of the space and
+ * the model default is measured under the same conditions as everything else. */
+#include "tune_space.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A layout value: the three ways packed into one number, so that a layout is one dimension
+ * (a local search moving one of three ways alone would never keep their product). 0 is
+ * "let the library choose" (fw_choose_ways). */
+#define WAYS_BASE 1000L
+static long ways_pack(int jc, int ic, int jr) { return ((long)jc * WAYS_BASE + ic) * WAYS_BASE + jr; }
+static void ways_unpack(long v, int *jc, int *ic, int *jr)
+{
+    *jr = (int)(v % WAYS_BASE);
+    *ic = (int)(v / WAYS_BASE % WAYS_BASE);
+    *jc = (int)(v / (WAYS_BASE * WAYS_BASE));
+}
+
+static const long mc_grid[] = {32, 48, 64, 96, 128, 144, 192, 240, 256, 288, 320, 384, 480, 512, 640, 768};
+static const long kc_grid[] = {64, 96, 128, 160, 192, 256, 320, 384, 448, 512, 640, 768, 1024};
+static const long nc_grid[] = {512, 1024, 2048, 3072, 4096, 6144, 8192};
+static const long kc_reduced[] = {192, 256, 384, 512};
+static const long skinny_k_grid[] = {0, 8, 16, 32, 64};
+static const long skinny_mn_grid[] = {0, 8, 16, 32, 48, 64};
+/* m*n*k at or below which the direct path runs: cubes of 0 (never) to 128. */
+static const long direct_grid[] = {0, 8L * 8 * 8, 16L * 16 * 16, 24L * 24 * 24, 32L * 32 * 32,
+                                   48L * 48 * 48, 64L * 64 * 64, 80L * 80 * 80, 96L * 96 * 96,
+                                   128L * 128 * 128};
+static const long gemv_grid[] = {4096, 16384, 32768, 65536, 131072, 262144, 524288, 1048576};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+
+/* A list of values under construction: a grid plus extra values, sorted, without repeats. */
+typedef struct { long v[64]; int n; } value_list;
+
+static void list_add(value_list *l, long x)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->v[i] == x)
+            return;
+    if (l->n == COUNT(l->v))
+        return;
+    int i = l->n++;
+    while (i > 0 && l->v[i - 1] > x) {
+        l->v[i] = l->v[i - 1];
+        i--;
+    }
+    l->v[i] = x;
+}
+
+static void list_grid(value_list *l, const long *grid, int n, long extra)
+{
+    l->n = 0;
+    for (int i = 0; i < n; i++)
+        list_add(l, grid[i]);
+    list_add(l, extra);
+}
+
+static fw_kernel_kind class_kind(fw_shape_class cls)
+{
+    return cls == FW_CLASS_GEMV_N ? FW_KIND_GEMV_N
+           : cls == FW_CLASS_GEMV_T ? FW_KIND_GEMV_T
+                                    : FW_KIND_GEMM;
+}
+
+static int *kernel_field(fw_config *cfg, fw_shape_class cls)
+{
+    return cls == FW_CLASS_GEMV_N ? &cfg->gemv_n_kernel
+           : cls == FW_CLASS_GEMV_T ? &cfg->gemv_t_kernel
+                                    : &cfg->gemm_kernel;
+}
+
+static int kernel_of(const fw_config *cfg, fw_shape_class cls)
+{
+    fw_config copy = *cfg;
+    return *kernel_field(&copy, cls);
+}
+
+static long gcd(long a, long b) { return b ? gcd(b, a % b) : a; }
+
+/* Points whose blocks cannot fit are never timed: the MC x KC block of A must fit in L2
+ * and the KC x NC panel of B in L3 (the model puts them there); MC must be a multiple of
+ * the tile's MR. KC is not held to L1: measured, KC beyond the model's L1 bound can win. */
+static int point_valid(const space *s, const int *point, void *ctx)
+{
+    (void)s;
+    const tune_space *ts = ctx;
+    fw_config cfg;
+    tune_space_config(ts, point, &cfg);
+    if (class_kind(ts->cls) != FW_KIND_GEMM)
+        return 1;
+    const fw_kernel_info *k = fw_kernel_at(cfg.gemm_kernel);
+    if (!k || cfg.mc % k->mr)
+        return 0;
+    long esz = ts->prec == FW_F64 ? 8 : 4;
+    if (ts->l2 && (long)cfg.mc * cfg.kc * esz > ts->l2)
+        return 0;
+    if (ts->l3 && (long)cfg.kc * cfg.nc * esz > ts->l3)
+        return 0;
+    return 1;
+}
+
+static int add(tune_space *ts, const char *name, const value_list *l, char *why, size_t wlen)
+{
+    return space_add_dim(&ts->s, name, l->v, l->n, why, wlen);
+}
+
+static int add_kernels(tune_space *ts, int reduced, char *why, size_t wlen)
+{
+    value_list l = {.n = 0};
+    fw_kernel_kind kind = class_kind(ts->cls);
+    const fw_kernel_info *seed = fw_kernel_at(kernel_of(&ts->model, ts->cls));
+    for (int i = 0; i < fw_kernel_count(); i++) {
+        const fw_kernel_info *k = fw_kernel_at(i);
+        if (k->kind == kind && k->prec == ts->prec && fw_kernel_supported(i) &&
+            (!reduced || !seed || k->isa == seed->isa))
+            list_add(&l, i);
+    }
+    if (l.n == 0) {
+        snprintf(why, wlen, "no %s kernel of this precision runs on this CPU",
+                 kind == FW_KIND_GEMM ? "GEMM" : "GEMV");
+        return -1;
+    }
+    return add(ts, "kernel", &l, why, wlen);
+}
+
+/* MC values: the grid, or in a reduced space four multiples of the least common multiple
+ * of the kernels' MR, so every kernel can run every one of them. */
+static int add_mc(tune_space *ts, int reduced, char *why, size_t wlen)
+{
+    value_list l;
+    if (!reduced) {
+        list_grid(&l, mc_grid, COUNT(mc_grid), ts->model.mc);
+    } else {
+        const space_dim *kd = &ts->s.dim[space_dim_index(&ts->s, "kernel")];
+        long unit = 1;
+        for (int i = 0; i < kd->count; i++) {
+            long mr = fw_kernel_at((int)kd->values[i])->mr;
+            unit = unit / gcd(unit, mr) * mr;
+        }
+        l.n = 0;
+        for (long f = 1; f <= 4; f++)
+            list_add(&l, unit * f);
+        list_add(&l, ts->model.mc);
+    }
+    return add(ts, "mc", &l, why, wlen);
+}
+
+static int add_layouts(tune_space *ts, int reduced, char *why, size_t wlen)
+{
+    if (ts->threads < 2)
+        return 0;
+    value_list l = {.n = 0};
+    list_add(&l, 0);
+    for (int jc = 1; jc <= ts->threads; jc++)
+        for (int ic = 1; jc * ic <= ts->threads; ic++)
+            if (ts->threads % (jc * ic) == 0 && (!reduced || ts->threads / (jc * ic) == 1))
+                list_add(&l, ways_pack(jc, ic, ts->threads / (jc * ic)));
+    if (add(ts, "ways", &l, why, wlen))
+        return -1;
+    if (reduced)
+        return 0;
+    value_list bind = {.v = {FW_BIND_SPREAD, FW_BIND_COMPACT}, .n = 2};
+    return add(ts, "bind", &bind, why, wlen);
+}
+
+static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
+{
+    value_list l;
+    if (add_kernels(ts, reduced, why, wlen))
+        return -1;
+    switch (ts->cls) {
+    case FW_CLASS_GEMV_N:
+    case FW_CLASS_GEMV_T:
+        list_grid(&l, gemv_grid, COUNT(gemv_grid), ts->model.gemv_min_per_thread);
+        return add(ts, "min_per_thread", &l, why, wlen);
+    case FW_CLASS_SMALL: /* one block at most: the blocking does not matter, the path does */
+        list_grid(&l, direct_grid, COUNT(direct_grid), (long)ts->model.direct_max_mnk);
+        return add(ts, "direct", &l, why, wlen);
+    default:
+        break;
+    }
+    /* A reduced space leaves out the blocking a skinny shape barely uses: KC when k is
+     * small, MC when m (or n, which the driver turns into m) is. */
+    const int skinny_m = ts->cls == FW_CLASS_SKINNY_M || ts->cls == FW_CLASS_SKINNY_N;
+    if (!(reduced && skinny_m) && add_mc(ts, reduced, why, wlen))
+        return -1;
+    if (reduced)
+        list_grid(&l, kc_reduced, COUNT(kc_reduced), ts->model.kc);
+    else
+        list_grid(&l, kc_grid, COUNT(kc_grid), ts->model.kc);
+    if (!(reduced && ts->cls == FW_CLASS_SKINNY_K) && add(ts, "kc", &l, why, wlen))
+        return -1;
+    if (!reduced) {
+        list_grid(&l, nc_grid, COUNT(nc_grid), ts->model.nc);
+        if (add(ts, "nc", &l, why, wlen))
+            return -1;
+    }
+    if (add_layouts(ts, reduced, why, wlen))
+        return -1;
+    if (ts->cls == FW_CLASS_SKINNY_K) {
+        list_grid(&l, skinny_k_grid, COUNT(skinny_k_grid), ts->model.skinny_k);
+        return add(ts, "skinny_k", &l, why, wlen);
+    }
+    if (ts->cls == FW_CLASS_SKINNY_M || ts->cls == FW_CLASS_SKINNY_N) {
+        list_grid(&l, skinny_mn_grid, COUNT(skinny_mn_grid), ts->model.skinny_mn);
+        return add(ts, "skinny_mn", &l, why, wlen);
+    }
+    return 0;
+}
+
+/* The model's value of every dimension: the seed. */
+static long model_value(const tune_space *ts, const char *dim)
+{
+    const fw_config *m = &ts->model;
+    if (!strcmp(dim, "kernel"))
+        return kernel_of(m, ts->cls);
+    if (!strcmp(dim, "mc"))
+        return m->mc;
+    if (!strcmp(dim, "kc"))
+        return m->kc;
+    if (!strcmp(dim, "nc"))
+        return m->nc;
+    if (!strcmp(dim, "bind"))
+        return m->bind;
+    if (!strcmp(dim, "skinny_k"))
+        return m->skinny_k;
+    if (!strcmp(dim, "skinny_mn"))
+        return m->skinny_mn;
+    if (!strcmp(dim, "direct"))
+        return (long)m->direct_max_mnk;
+    if (!strcmp(dim, "min_per_thread"))
+        return m->gemv_min_per_thread;
+    return 0; /* ways: the library chooses */
+}
+
+int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int threads,
+                     int reduced, char *why, size_t wlen)
+{
+    memset(ts, 0, sizeof *ts);
+    space_init(&ts->s);
+    if ((unsigned)cls >= FW_CLASS_COUNT || threads < 1 || threads >= WAYS_BASE) {
+        snprintf(why, wlen, "no search space for class %d at %d threads", (int)cls, threads);
+        return -1;
+    }
+    ts->prec = prec;
+    ts->cls = cls;
+    ts->threads = threads;
+    fw_model_config(prec, &ts->model);
+    const fw_cache_info *ci = fw_caches();
+    ts->l1 = ci->level[0].size;
+    ts->l2 = ci->level[1].size;
+    ts->l3 = ci->level[2].size;
+    if (build_dims(ts, reduced, why, wlen))
+        goto fail;
+    space_set_valid(&ts->s, point_valid, ts);
+    long seed[SPACE_MAX_DIMS];
+    for (int d = 0; d < ts->s.ndims; d++)
+        seed[d] = model_value(ts, ts->s.dim[d].name);
+    if (space_set_seed(&ts->s, seed, why, wlen))
+        goto fail;
+    return 0;
+fail:
+    space_free(&ts->s);
+    return -1;
+}
+
+void tune_space_free(tune_space *ts) { space_free(&ts->s); }
+
+void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg)
+{
+    *cfg = ts->model;
+    for (int d = 0; d < ts->s.ndims; d++) {
+        const char *dim = ts->s.dim[d].name;
+        long v = space_value(&ts->s, point, d);
+        if (!strcmp(dim, "kernel"))
+            *kernel_field(cfg, ts->cls) = (int)v;
+        else if (!strcmp(dim, "mc"))
+            cfg->mc = (int)v;
+        else if (!strcmp(dim, "kc"))
+            cfg->kc = (int)v;
+        else if (!strcmp(dim, "nc"))
+            cfg->nc = (int)v;
+        else if (!strcmp(dim, "ways"))
+            ways_unpack(v, &cfg->jc_ways, &cfg->ic_ways, &cfg->jr_ways);
+        else if (!strcmp(dim, "bind"))
+            cfg->bind = (int)v;
+        else if (!strcmp(dim, "skinny_k"))
+            cfg->skinny_k = (int)v;
+        else if (!strcmp(dim, "skinny_mn"))
+            cfg->skinny_mn = (int)v;
+        else if (!strcmp(dim, "direct"))
+            cfg->direct_max_mnk = (double)v;
+        else if (!strcmp(dim, "min_per_thread"))
+            cfg->gemv_min_per_thread = v;
+    }
+    /* NC need not be a grid value's divisor: it is rounded down to whole tiles of NR. */
+    const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
+    if (k && cfg->nc % k->nr)
+        cfg->nc = cfg->nc >= k->nr ? cfg->nc / k->nr * k->nr : k->nr;
+}
+
+void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config *cfg,
+                          char *buf, size_t len)
+{
+    (void)prec;
+    const fw_kernel_info *k = fw_kernel_at(kernel_of(cfg, cls));
+    const char *name = k ? k->name : "none";
+    if (cls == FW_CLASS_GEMV_N || cls == FW_CLASS_GEMV_T) {
+        snprintf(buf, len, "%s min_per_thread=%ld", name, cfg->gemv_min_per_thread);
+        return;
+    }
+    char ways[48] = "ways=auto";
+    if (cfg->jc_ways)
+        snprintf(ways, sizeof ways, "ways=%dx%dx%d", cfg->jc_ways, cfg->ic_ways, cfg->jr_ways);
+    char path[64] = "";
+    if (cls == FW_CLASS_SMALL)
+        snprintf(path, sizeof path, " direct<=%.0f", cfg->direct_max_mnk);
+    else if (cls == FW_CLASS_SKINNY_K)
+        snprintf(path, sizeof path, " skinny_k=%d", cfg->skinny_k);
+    else if (cls == FW_CLASS_SKINNY_M || cls == FW_CLASS_SKINNY_N)
+        snprintf(path, sizeof path, " skinny_mn=%d", cfg->skinny_mn);
+    snprintf(buf, len, "%s mc=%d kc=%d nc=%d %s %s%s", name, cfg->mc, cfg->kc, cfg->nc, ways,
+             cfg->bind == FW_BIND_COMPACT ? "compact" : "spread", path);
+}

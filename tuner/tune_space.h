@@ -1,0 +1,37 @@
+/* The search space of one precision and shape class: which fields of fw_config the class
+ * searches, over which values, which points are valid on this machine, and the seed (the
+ * analytical model's configuration). */
+#ifndef TUNER_TUNE_SPACE_H
+#define TUNER_TUNE_SPACE_H
+
+#include <stddef.h>
+
+#include "flopwatt.h"
+#include "space.h"
+
+typedef struct tune_space {
+    space s;            /* its validity predicate points back here: do not move a built one */
+    fw_precision prec;
+    fw_shape_class cls;
+    int threads;        /* team size the layouts are factorisations of */
+    fw_config model;    /* the seed: fw_model_config */
+    long l1, l2, l3;    /* bytes per core the blocks must fit in (0: not checked) */
+} tune_space;
+
+/* Builds the space of prec and cls for a team of threads. Reduced spaces keep a few values
+ * per dimension and this ISA's kernels only, so that an exhaustive search over them (the
+ * reference the default strategy is validated against) takes minutes. Returns 0, or -1 with
+ * a one-line reason. */
+int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int threads,
+                     int reduced, char *why, size_t wlen);
+void tune_space_free(tune_space *ts);
+
+/* The configuration point stands for: the model's, with the searched fields set. */
+void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg);
+
+/* One line naming what a class's configuration chooses, e.g.
+ * "avx512_dgemm_16x14 mc=192 kc=384 nc=4088 ways=1x2x1 spread". */
+void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config *cfg,
+                          char *buf, size_t len);
+
+#endif
