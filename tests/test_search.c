@@ -193,6 +193,27 @@ static void test_space(void)
         up_mc |= nb[i][1] > 7;
     CHECK(!up_mc, "no neighbour beyond the invalid region");
 
+    /* A categorical dimension: every other valid value is a neighbour (kernels 2 and 9 are
+     * not valid). */
+    CHECK(space_set_categorical(&s, "kernel") == 0 && space_set_categorical(&s, "nope") == -1,
+          "kernel made categorical");
+    CHECK(space_neighbour_capacity(&s) == 11 + 2 + 2 + 2, "capacity %d",
+          space_neighbour_capacity(&s));
+    int cat[11 + 6][SPACE_MAX_DIMS];
+    n = space_neighbours(&s, at, cat);
+    int kernels = 0, others = 0, saw_two = 0;
+    for (int i = 0; i < n; i++) {
+        if (cat[i][0] != 3) {
+            kernels++;
+            saw_two |= cat[i][0] == 2 || cat[i][0] == 9;
+        } else {
+            others++;
+        }
+    }
+    CHECK(kernels == 9 && others == 3 && !saw_two,
+          "categorical neighbours: %d kernels (every valid other), %d others", kernels, others);
+    s.dim[0].categorical = 0;
+
     const long dup[] = {1, 2, 1};
     CHECK(space_add_dim(&s, "x", dup, 3, why, sizeof why) == -1 && strstr(why, "twice"),
           "duplicate value refused: %s", why);

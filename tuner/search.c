@@ -36,6 +36,12 @@ static double now(const search_run_state *st)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+int search_fail(search_run_state *st, const char *why)
+{
+    snprintf(st->why, st->wlen, "%s", why);
+    return -1;
+}
+
 static int stopped(const search_run_state *st) { return st->o.stop && *st->o.stop; }
 
 int search_budget_spent(search_run_state *st)

@@ -89,6 +89,8 @@ typedef struct search_run_state search_run_state;
  * 0 with *cost, 1 when the budget is spent (nothing is evaluated then), -1 on an error
  * (the run stops). An invalid point is never evaluated: it costs NaN and is not recorded. */
 int search_consult(search_run_state *st, const int *point, double *cost);
+/* Ends the run with an error: keeps why for search_run's caller and returns -1. */
+int search_fail(search_run_state *st, const char *why);
 /* Whether this run has consulted point. */
 int search_seen(const search_run_state *st, const int *point);
 /* Whether the budget is spent or the run was told to stop. */

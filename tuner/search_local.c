@@ -18,6 +18,7 @@
 #include "search.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Descends from point (moved to where it ends). Returns 0 at a minimum or a failed start,
@@ -25,7 +26,10 @@
 static int descend(search_run_state *st, int *point)
 {
     const space *s = search_space_of(st);
-    int neighbours[2 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
+    int (*neighbours)[SPACE_MAX_DIMS] =
+        malloc((size_t)space_neighbour_capacity(s) * sizeof *neighbours);
+    if (!neighbours)
+        return search_fail(st, "out of memory listing neighbours");
     double cost;
     int rc = search_consult(st, point, &cost);
     while (rc == 0 && !isnan(cost)) {
@@ -42,6 +46,7 @@ static int descend(search_run_state *st, int *point)
             break;
         memcpy(point, neighbours[best], (size_t)s->ndims * sizeof *point);
     }
+    free(neighbours);
     return rc;
 }
 

@@ -235,10 +235,37 @@ char *space_signature(const space *s)
     return sig;
 }
 
-int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
+int space_set_categorical(space *s, const char *name)
+{
+    int d = space_dim_index(s, name);
+    if (d < 0)
+        return -1;
+    s->dim[d].categorical = 1;
+    return 0;
+}
+
+int space_neighbour_capacity(const space *s)
 {
     int n = 0;
     for (int d = 0; d < s->ndims; d++)
+        n += s->dim[d].categorical ? s->dim[d].count - 1 : 2;
+    return n;
+}
+
+int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
+{
+    int n = 0;
+    for (int d = 0; d < s->ndims; d++) {
+        if (s->dim[d].categorical) {
+            for (int v = 0; v < s->dim[d].count; v++) {
+                if (v == point[d])
+                    continue;
+                memcpy(out[n], point, (size_t)s->ndims * sizeof *point);
+                out[n][d] = v;
+                n += space_is_valid(s, out[n]);
+            }
+            continue;
+        }
         for (int dir = -1; dir <= 1; dir += 2) {
             int *q = out[n];
             memcpy(q, point, (size_t)s->ndims * sizeof *q);
@@ -248,5 +275,6 @@ int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS
                     break;
                 }
         }
+    }
     return n;
 }

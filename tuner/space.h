@@ -23,6 +23,7 @@ typedef struct space_dim {
     char name[SPACE_NAME_MAX];
     long *values;
     int count;
+    int categorical; /* values have no order (kernels, thread layouts): see space_neighbours */
 } space_dim;
 
 struct space {
@@ -45,6 +46,9 @@ int space_add_dim(space *s, const char *name, const long *values, int count, cha
                   size_t wlen);
 
 void space_set_valid(space *s, space_valid_fn valid, void *ctx);
+
+/* Marks the dimension called name as categorical. Returns 0, or -1 when there is none. */
+int space_set_categorical(space *s, const char *name);
 
 /* The seed point (the analytical model's default), given by one value per dimension.
  * Returns 0, or -1 with the reason when a value is not in its dimension. */
@@ -81,10 +85,13 @@ int space_point_from_key(const space *s, const char *key, int *point);
  * (the validity predicate aside). Returns a string to free, or NULL when memory runs out. */
 char *space_signature(const space *s);
 
-/* The valid neighbours of point: each dimension moved one step down and one step up. A
- * step that lands on an invalid point goes on in the same direction to the nearest valid
- * one, so a gap of invalid values does not wall a search in. Writes up to 2 * ndims points
- * to out and returns how many. */
+/* The valid neighbours of point: each ordered dimension moved one step down and one step
+ * up (a step that lands on an invalid point goes on in the same direction to the nearest
+ * valid one, so a gap of invalid values does not wall a search in), and each categorical
+ * dimension set to every other value, since the order its values are listed in says
+ * nothing of how alike they are. out must have room for space_neighbour_capacity(s) points;
+ * returns how many were written. */
+int space_neighbour_capacity(const space *s);
 int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS]);
 
 #endif

@@ -28,8 +28,9 @@ static const int class_shapes[FW_CLASS_COUNT][TUNE_MAX_SHAPES][3] = {
     [FW_CLASS_SKINNY_K] = {{4096, 4096, 16}, {5000, 64, 64}},
     [FW_CLASS_SKINNY_M] = {{16, 4096, 4096}},
     [FW_CLASS_SKINNY_N] = {{4096, 16, 4096}},
-    [FW_CLASS_GEMV_N] = {{1024, 1024, 1}, {4096, 4096, 1}},
-    [FW_CLASS_GEMV_T] = {{1024, 1024, 1}, {4096, 4096, 1}},
+    /* 256^2 is where the thread count a GEMV takes (min_per_thread) starts to matter. */
+    [FW_CLASS_GEMV_N] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
+    [FW_CLASS_GEMV_T] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
 };
 
 /* Two outputs per shape: tune_eval_confirm times two configurations interleaved. */

@@ -257,6 +257,10 @@ int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int 
     if (build_dims(ts, reduced, why, wlen))
         goto fail;
     space_set_valid(&ts->s, point_valid, ts);
+    /* Kernels are listed in registry order and layouts as packed numbers: neither order
+     * says which values are alike. */
+    space_set_categorical(&ts->s, "kernel");
+    space_set_categorical(&ts->s, "ways");
     long seed[SPACE_MAX_DIMS];
     for (int d = 0; d < ts->s.ndims; d++)
         seed[d] = model_value(ts, ts->s.dim[d].name);
