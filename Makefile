@@ -86,7 +86,7 @@ $(OUT)/obj/bench/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS)
 $(OUT)/obj/tuner/%.o $(OUT)/obj/tests/%.o: EXTRA_CPPFLAGS := $(BENCH_CPPFLAGS) -Ibench
 $(BENCH_OBJ) $(TUNER_OBJ) $(OUT)/obj/bench/main.o $(TESTLIB_OBJ) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/%.o): $(OUT)/build-id
 
-.PHONY: all lib cli tests test test-quick bench bench-core clean
+.PHONY: all lib cli tests test test-quick bench bench-core tune clean
 .SECONDARY:
 all: lib cli
 lib: $(OUT)/libflopwatt.so $(OUT)/libflopwatt.a
@@ -152,7 +152,13 @@ test:
 # write results/<machine-id>/<UTC time>.json (bench/run_bench.sh; QUICK=1, PREC, CLASSES,
 # SIZES, THREADS, IMPL, KERNEL, RESULTS, ENERGY and BENCH_ARGS choose what runs).
 bench:
-	BUILD=$(BUILD) QUICK=$(QUICK) bench/run_bench.sh
+	BUILD=$(BUILD) QUICK=$(QUICK) TUNE=$(TUNE) bench/run_bench.sh
+
+# Searches this machine's best configuration per precision and shape class and writes the
+# tuned profile the library loads, results/tuned/<machine-id>.json, with its report
+# (flopwatt tune: at most 5 minutes; QUICK=1 spends one; TUNE_ARGS passes any other option).
+tune: cli
+	$(OUT)/flopwatt tune $(if $(filter-out 0,$(QUICK)),--quick) $(TUNE_ARGS)
 
 # flopwatt against OpenBLAS, interleaved and verified (bench/compare_openblas.sh); QUICK=1
 # runs the one-minute subset.

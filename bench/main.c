@@ -23,6 +23,7 @@ static const struct {
     {"peak", cmd_peak, "measure the FMA peak and the memory read bandwidth"},
     {"compare", cmd_compare, "flopwatt against OpenBLAS, interleaved, as a markdown table"},
     {"validate", cmd_validate, "check result files against the schema"},
+    {"tune", cmd_tune, "search this machine's best configuration per shape class; writes a tuned profile"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 

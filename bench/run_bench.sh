@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# make bench: install what the machine lacks, build, describe the machine, run the suite,
-# write the result file and print the summary.
+# make bench: install what the machine lacks, build, tune when no tuned profile matches
+# this machine, describe the machine, run the suite, write the result file and print the
+# summary.
 #
 #   make bench                      # the default suite (at most 15 minutes on 2 cores)
+#   make bench TUNE=0               # never tune first: the library's defaults are measured
 #   make bench QUICK=1              # the two-minute subset
 #   make bench PREC=d THREADS=1 IMPL=flopwatt,openblas CLASSES=square SIZES=512,1024
 #   make bench BENCH_ARGS="--energy none --results /tmp/r"   # any flopwatt bench option
@@ -95,6 +97,25 @@ make --no-print-directory -j"$(nproc 2>/dev/null || echo 2)" BUILD="$BUILD" lib 
     exit 2
 }
 FLOPWATT=$BUILD/flopwatt
+
+# The suite measures the library as a user gets it, with the tuned profile of this machine:
+# when none matches (tune --check exits 1), tune first on the quick budget (one minute).
+if [ "${TUNE:-1}" != 0 ]; then
+    "$FLOPWATT" tune --check
+    rc=$?
+    if [ "$rc" = 1 ]; then
+        "$FLOPWATT" tune --quick
+        rc=$?
+        case "$rc" in
+        0) ;;
+        1) echo "make bench: tuning left some classes untuned (see above); the suite runs" \
+                "with what was tuned" >&2 ;;
+        *) exit "$rc" ;;
+        esac
+    elif [ "$rc" != 0 ]; then
+        exit "$rc"
+    fi
+fi
 
 args=()
 case "${QUICK:-0}" in 0 | "") ;; *) args+=(--quick) ;; esac

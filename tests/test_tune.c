@@ -1,0 +1,352 @@
+/* flopwatt tune end to end, as a separate process, on tiny budgets: bad input is refused
+ * before anything runs; a run writes a profile the library accepts for this machine, a
+ * report and a curve that agree with each other, and tune --check finds the profile; a
+ * second run resumes from the cache and a run on another class keeps the classes already
+ * tuned; an interrupted run saves its evaluations and says so; --validate prints its table
+ * and reports the replay within its budget. Nothing asserts which configuration wins: that
+ * depends on timing. */
+#include <dirent.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli_run.h"
+#include "flopwatt.h"
+#include "testlib.h"
+
+static void remove_tree(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* A fresh folder for one test; "" when it cannot be made (the failed check is recorded). */
+static void make_tmp(char *dir, size_t len)
+{
+    snprintf(dir, len, "/tmp/fw_tune_testXXXXXX");
+    if (!CHECK(mkdtemp(dir) != NULL, "mkdtemp"))
+        dir[0] = '\0';
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d)
+        return -1;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static int count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int n = 0;
+    for (int c; (c = fgetc(f)) != EOF;)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+/* The one *.jsonl file in dir, or "" (the cache files' names are the command's business). */
+static void find_cache(const char *dir, char *path, size_t len)
+{
+    path[0] = '\0';
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n > 6 && strcmp(e->d_name + n - 6, ".jsonl") == 0)
+            snprintf(path, len, "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+}
+
+/* The report's only class (borrowed from it), or NULL after a failed check. */
+static json_t *only_class(const json_t *report, const char *what)
+{
+    json_t *classes = json_object_get(report, "classes");
+    if (!CHECK(json_array_size(classes) == 1, "%s: %zu classes in the report, expected 1", what,
+               json_array_size(classes)))
+        return NULL;
+    return json_array_get(classes, 0);
+}
+
+static long integer(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (long)json_integer_value(v) : -1;
+}
+
+static json_t *load_report(const char *path, const char *what)
+{
+    json_error_t err;
+    json_t *r = json_load_file(path, 0, &err);
+    CHECK(r != NULL, "%s: report %s does not load: %s", what, path, err.text);
+    CHECK(!r || integer(r, "flopwatt_tune_report") == 1, "%s: %s is not a tune report", what,
+          path);
+    return r;
+}
+
+static void test_bad_input(void)
+{
+    char dir[64], profile[128], cache[128];
+    make_tmp(dir, sizeof dir);
+    if (!dir[0])
+        return;
+    snprintf(profile, sizeof profile, "%s/p.json", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+#define BAD(...)                                                                                \
+    cli_expect_error(2, ARGS("tune", "--prec", "d", "--energy", "none", "--profile", profile,  \
+                             "--cache-dir", cache, __VA_ARGS__))
+    BAD("--classes", "cubes");
+    BAD("--classes", "small,small");
+    BAD("--threads", "0");
+    BAD("--budget", "-1");
+    BAD("--objective", "energy");
+    BAD("--objective", "edp");
+    BAD("--objective", "energy-within:5");
+    BAD("--objective", "energy-within:abc");
+    BAD("--strategy", "annealing");
+    BAD("--bogus");
+#undef BAD
+    cli_expect_error(2, ARGS("tune", "--prec", "q", "--profile", profile, "--cache-dir", cache));
+    cli_expect_error(2, ARGS("tune", "--energy", "wattmeter", "--profile", profile,
+                             "--cache-dir", cache));
+    CHECK(count_entries(dir) == 0, "bad input left %d file(s) in %s", count_entries(dir), dir);
+    remove_tree(dir);
+}
+
+/* The profile at path: read by the library, made for this machine, tuned exactly for the
+ * classes of f64 in want (a mask of 1 << class). */
+static void check_profile(const char *path, unsigned want, const char *what)
+{
+    fw_profile p;
+    char msg[300];
+    if (!CHECK(fw_profile_read(path, &p, msg, sizeof msg) == 0, "%s: %s does not read: %s",
+               what, path, msg))
+        return;
+    fw_fingerprint here;
+    fw_machine_fingerprint(&here);
+    CHECK(fw_fingerprint_compare(&here, &p.machine, msg, sizeof msg) == 0,
+          "%s: the profile is not this machine's: %s", what, msg);
+    for (int prec = 0; prec < 2; prec++)
+        for (int c = 0; c < FW_CLASS_COUNT; c++) {
+            int expected = prec == FW_F64 && (want >> c & 1);
+            CHECK(p.tuned[prec][c] == expected, "%s: %s %s tuned=%d, expected %d", what,
+                  prec == FW_F64 ? "f64" : "f32", fw_class_name((fw_shape_class)c),
+                  p.tuned[prec][c], expected);
+        }
+    CHECK(strcmp(p.objective, "time") == 0 && strcmp(p.energy, "none") == 0,
+          "%s: objective '%s', energy '%s'", what, p.objective, p.energy);
+}
+
+/* A class's report entry is consistent: evaluations within the budget, one curve step per
+ * consulted point, a choice. Returns the evaluations, or -1. */
+static long check_class(const json_t *c, long max_evals, const char *what)
+{
+    long evals = integer(c, "evaluations"), hits = integer(c, "cache_hits");
+    json_t *curve = json_object_get(c, "curve");
+    CHECK(evals >= 1 && evals <= max_evals, "%s: %ld evaluations, budget %ld", what, evals,
+          max_evals);
+    CHECK(hits >= 0 && (long)json_array_size(curve) == evals + hits,
+          "%s: curve of %zu steps for %ld evaluations and %ld cache hits", what,
+          json_array_size(curve), evals, hits);
+    const char *chosen = json_string_value(json_object_get(c, "chosen"));
+    CHECK(chosen && (strcmp(chosen, "tuned") == 0 || strcmp(chosen, "model") == 0),
+          "%s: chosen is %s", what, chosen ? chosen : "missing");
+    CHECK(json_is_string(json_object_get(json_object_get(c, "model"), "config")) &&
+              json_is_string(json_object_get(json_object_get(c, "best"), "config")),
+          "%s: no model or best configuration", what);
+    return evals;
+}
+
+/* A tiny run, then tune --check on its profile, a resumed run and a run on another class. */
+static void test_run_resume_merge(void)
+{
+    char dir[64], profile[128], cache[128], report[128], curve[128], cache_file[512];
+    make_tmp(dir, sizeof dir);
+    if (!dir[0])
+        return;
+    snprintf(profile, sizeof profile, "%s/p.json", dir);
+    snprintf(report, sizeof report, "%s/p.report.json", dir);
+    snprintf(curve, sizeof curve, "%s/p.curve.csv", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    static cli_result r;
+#define RUN(classes, evals)                                                                     \
+    cli_run(&r, ARGS("tune", "--prec", "d", "--classes", classes, "--evals", evals, "--budget", \
+                     "60", "--energy", "none", "--profile", profile, "--cache-dir", cache))
+    RUN("small", "4");
+    if (!CHECK(r.status == 0, "tiny run: exit %d, stderr: %s", r.status, r.err))
+        goto out;
+    CHECK(strstr(r.out, "f64 small") && strstr(r.out, profile),
+          "tiny run: no progress line or profile path on stdout: %s", r.out);
+    check_profile(profile, 1u << FW_CLASS_SMALL, "tiny run");
+    json_t *rep = load_report(report, "tiny run");
+    json_t *c = rep ? only_class(rep, "tiny run") : NULL;
+    long first = c ? check_class(c, 4, "tiny run") : -1;
+    CHECK(!rep || json_is_false(json_object_get(rep, "interrupted")),
+          "tiny run: report says interrupted");
+    long steps = c ? (long)json_array_size(json_object_get(c, "curve")) : 0;
+    CHECK(count_lines(curve) == 1 + steps, "tiny run: %s has %d lines for %ld steps", curve,
+          count_lines(curve), steps);
+    json_decref(rep);
+    find_cache(cache, cache_file, sizeof cache_file);
+    int lines = count_lines(cache_file);
+    CHECK(lines >= 1 + first, "tiny run: cache %s has %d lines for %ld evaluations",
+          cache_file, lines, first);
+
+    setenv("FLOPWATT_PROFILE", profile, 1);
+    cli_run(&r, ARGS("tune", "--check"));
+    CHECK(r.status == 0 && strstr(r.out, profile), "--check with FLOPWATT_PROFILE=%s: exit "
+          "%d, %s", profile, r.status, r.out);
+    setenv("FLOPWATT_PROFILE", "none", 1);
+    cli_run(&r, ARGS("tune", "--check"));
+    CHECK(r.status == 1 && strstr(r.out, "none matches"), "--check with FLOPWATT_PROFILE=none: "
+          "exit %d, %s", r.status, r.out);
+    unsetenv("FLOPWATT_PROFILE");
+
+    RUN("small", "8");
+    CHECK(r.status == 0, "resumed run: exit %d, stderr: %s", r.status, r.err);
+    rep = load_report(report, "resumed run");
+    c = rep ? only_class(rep, "resumed run") : NULL;
+    if (c) {
+        check_class(c, 8, "resumed run");
+        CHECK(integer(c, "cache_hits") >= first, "resumed run: %ld cache hits, the first run "
+              "measured %ld", integer(c, "cache_hits"), first);
+    }
+    json_decref(rep);
+    CHECK(count_lines(cache_file) > lines, "resumed run: the cache did not grow (%d lines)",
+          count_lines(cache_file));
+
+    RUN("gemv_t", "2");
+    CHECK(r.status == 0, "gemv_t run: exit %d, stderr: %s", r.status, r.err);
+    check_profile(profile, 1u << FW_CLASS_SMALL | 1u << FW_CLASS_GEMV_T,
+                  "gemv_t run on the same profile");
+#undef RUN
+out:
+    remove_tree(dir);
+}
+
+/* SIGINT once two evaluations are cached: exit 130, a report marked interrupted, and a run
+ * of the same command finds them in the cache. A square class spends seconds per point, so
+ * the signal lands long before the run would end. */
+static void test_interrupt(void)
+{
+    char dir[64], profile[128], cache[128], report[128], cache_file[512] = "";
+    make_tmp(dir, sizeof dir);
+    if (!dir[0])
+        return;
+    snprintf(profile, sizeof profile, "%s/p.json", dir);
+    snprintf(report, sizeof report, "%s/p.report.json", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    cli_process p;
+#define ARGV(evals)                                                                             \
+    ARGS("tune", "--prec", "d", "--classes", "square", "--evals", evals, "--energy", "none",   \
+         "--profile", profile, "--cache-dir", cache)
+    if (!CHECK(cli_start(&p, ARGV("1000")) == 0, "could not start the interrupted run"))
+        goto out;
+    int lines = 0;
+    for (int waited = 0; waited < 3000 && lines < 3; waited++) { /* at most 5 minutes */
+        struct timespec ts = {0, 100000000};
+        nanosleep(&ts, NULL);
+        if (!cache_file[0])
+            find_cache(cache, cache_file, sizeof cache_file);
+        lines = cache_file[0] ? count_lines(cache_file) : 0;
+    }
+    CHECK(lines >= 3, "interrupted run: the cache never held two evaluations (%d lines)", lines);
+    kill(p.pid, SIGINT);
+    static cli_result r;
+    cli_wait(&p, &r);
+    CHECK(r.status == 130 && strstr(r.err, "interrupted:") && strstr(r.err, "resume"),
+          "interrupted run: exit %d (signal %d), stderr %s", r.status, r.signal, r.err);
+    json_t *rep = load_report(report, "interrupted run");
+    CHECK(!rep || json_is_true(json_object_get(rep, "interrupted")),
+          "interrupted run: the report is not marked interrupted");
+    json_decref(rep);
+
+    cli_run(&r, ARGV("1"));
+    CHECK(r.status == 0, "resumed run: exit %d, stderr: %s", r.status, r.err);
+    rep = load_report(report, "run after the interrupt");
+    json_t *c = rep ? only_class(rep, "run after the interrupt") : NULL;
+    CHECK(c && integer(c, "cache_hits") >= 2 && integer(c, "evaluations") <= 1,
+          "run after the interrupt: %ld cache hits, %ld evaluations",
+          c ? integer(c, "cache_hits") : -1, c ? integer(c, "evaluations") : -1);
+    json_decref(rep);
+#undef ARGV
+out:
+    remove_tree(dir);
+}
+
+/* --validate on one class: a verdict either way, the table, and a report whose validation
+ * is consistent; no profile. */
+static void test_validate(void)
+{
+    char dir[64], profile[128], cache[128], report[128];
+    make_tmp(dir, sizeof dir);
+    if (!dir[0])
+        return;
+    snprintf(profile, sizeof profile, "%s/v.json", dir);
+    snprintf(report, sizeof report, "%s/v.validate.json", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    static cli_result r;
+    cli_run(&r, ARGS("tune", "--validate", "--prec", "d", "--classes", "small", "--energy", "none",
+                     "--profile", profile, "--cache-dir", cache));
+    CHECK(r.status == 0 || r.status == 1, "validate: exit %d, stderr %s", r.status, r.err);
+    const char *row = strstr(r.out, "f64  small");
+    CHECK(row && (strstr(row, "PASS") || strstr(row, "FAIL")),
+          "validate: no PASS/FAIL row for f64 small: %s", r.out);
+    CHECK(access(profile, F_OK) != 0, "validate wrote a profile");
+    json_t *rep = load_report(report, "validate");
+    json_t *c = rep ? only_class(rep, "validate") : NULL;
+    json_t *v = c ? json_object_get(c, "validate") : NULL;
+    if (CHECK(json_is_object(v), "validate: no validate object in the report")) {
+        long valid = integer(c, "valid_points");
+        long budget = (15 * valid + 99) / 100;
+        long replay = integer(v, "replay_evaluations");
+        double ratio = json_number_value(json_object_get(v, "ratio"));
+        int pass = json_is_true(json_object_get(v, "pass"));
+        CHECK(valid > 0 && integer(v, "exhaustive_evaluations") == valid,
+              "validate: %ld exhaustive evaluations of %ld valid points",
+              integer(v, "exhaustive_evaluations"), valid);
+        CHECK(replay >= 1 && replay <= budget && integer(v, "replay_budget") == budget,
+              "validate: replay of %ld evaluations, budget %ld of %ld valid points", replay,
+              integer(v, "replay_budget"), valid);
+        CHECK(json_is_number(json_object_get(v, "ratio")) && ratio >= 0,
+              "validate: ratio %g", ratio);
+        /* The verdict rests on the re-measured ratio (time objective): 0 when the replay
+         * found the exhaustive best itself. */
+        double again = json_number_value(json_object_get(v, "remeasured_ratio"));
+        CHECK(json_is_number(json_object_get(v, "remeasured_ratio")) && (ratio > 0 || again == 0),
+              "validate: re-measured ratio %g (landscape %g)", again, ratio);
+        CHECK(pass == (again <= 0.03) && (r.status == 0) == pass,
+              "validate: pass %d with re-measured ratio %g and exit %d", pass, again, r.status);
+    }
+    json_decref(rep);
+    remove_tree(dir);
+}
+
+int main(void)
+{
+    if (!cli_path())
+        return fw_test_summary();
+    unsetenv("FLOPWATT_PROFILE");
+    test_bad_input();
+    test_run_resume_merge();
+    test_validate();
+    test_interrupt();
+    return fw_test_summary();
+}
