@@ -39,7 +39,7 @@ static int write_files(const bench_run *r, const char *folder, const char *json,
     for (char *p = stamp; *p; p++)
         if (*p == ':')
             *p = '-';
-    if (make_dirs(folder, why, wlen) != 0)
+    if (fw_make_dirs(folder, why, wlen) != 0)
         return -1;
     /* Two runs started in the same second must not replace each other: the later one takes
      * the first free name of stamp, stamp-2, stamp-3, ... */
@@ -61,9 +61,9 @@ static int write_files(const bench_run *r, const char *folder, const char *json,
             return -1;
         }
     }
-    if (atomic_write(json_path, json, strlen(json), why, wlen) != 0)
+    if (fw_atomic_write(json_path, json, strlen(json), why, wlen) != 0)
         return -1;
-    if (atomic_write(csv_path, csv, strlen(csv), why, wlen) != 0) {
+    if (fw_atomic_write(csv_path, csv, strlen(csv), why, wlen) != 0) {
         /* No half result: the JSON goes again (its name was free). */
         unlink(json_path);
         size_t used = strlen(why);
@@ -103,7 +103,7 @@ int results_check_writable(const char *dir, char *why, size_t wlen)
 {
     char probe[PATH_MAX], reason[PATH_MAX + 64];
     int fd = -1;
-    if (make_dirs(dir, reason, sizeof reason) == 0) {
+    if (fw_make_dirs(dir, reason, sizeof reason) == 0) {
         if (snprintf(probe, sizeof probe, "%s/.flopwatt-probe-XXXXXX", dir) >= (int)sizeof probe)
             errno = ENAMETOOLONG;
         else

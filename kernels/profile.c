@@ -20,6 +20,7 @@
  * a precision without any is left out. The writer stores what it is given; the reader is the
  * gate: it accepts exactly this form (every key known, every field present and of its type,
  * no control character in any text) and only configurations fw_config_check passes here. */
+#include "atomic_file.h"
 #include "fw_internal.h"
 
 #include <errno.h>
@@ -243,69 +244,6 @@ failed:
     return NULL;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-/* mkstemp makes files only their owner can read; a profile gets the mode any new file would
- * (0666 less the umask). The umask is read from /proc: umask() would change it for every
- * thread of the process, and a library cannot know what they are doing. */
-static mode_t new_file_mode(void)
-{
-    unsigned mask = 022; /* the usual umask, where /proc does not tell */
-    FILE *f = fopen("/proc/self/status", "re");
-    if (f) {
-        char line[256];
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "Umask: %o", &mask) == 1)
-                break;
-        fclose(f);
-    }
-    return 0666 & ~(mode_t)mask;
-}
-
-/* The temporary file sits in the target's folder, so rename never crosses file systems; its
- * name starts with '.' and does not end in .json, so a loader scanning the folder skips it. */
-static int write_atomically(const report *r, const char *text)
-{
-    char tmp[PATH_MAX];
-    const char *slash = strrchr(r->path, '/');
-    int n = slash ? snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX", (int)(slash - r->path), r->path,
-                             slash + 1)
-                  : snprintf(tmp, sizeof tmp, ".%s.XXXXXX", r->path);
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return fail(r, "cannot write: %s", strerror(ENAMETOOLONG));
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return fail(r, "cannot write: %s", strerror(errno));
-    int failed = write_all(fd, text, strlen(text)) != 0 || write_all(fd, "\n", 1) != 0 ||
-                 fchmod(fd, new_file_mode()) != 0 || fsync(fd) != 0;
-    int err = errno;
-    if (close(fd) != 0 && !failed) {
-        failed = 1;
-        err = errno;
-    }
-    if (!failed && rename(tmp, r->path) != 0) {
-        failed = 1;
-        err = errno;
-    }
-    if (failed) {
-        unlink(tmp);
-        return fail(r, "cannot write: %s", strerror(err));
-    }
-    return 0;
-}
-
 int fw_profile_write(const char *path, const fw_profile *p, char *msg, size_t msg_len)
 {
     const report r = {path, msg, msg_len};
@@ -315,11 +253,17 @@ int fw_profile_write(const char *path, const fw_profile *p, char *msg, size_t ms
     /* 17 digits: a double read back is the double written. */
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
-    if (!text)
+    size_t len = text ? strlen(text) : 0;
+    char *line = text ? realloc(text, len + 2) : NULL;
+    if (!line) {
+        free(text);
         return fail(&r, "out of memory");
-    int rc = write_atomically(&r, text);
-    free(text);
-    return rc;
+    }
+    memcpy(line + len, "\n", 2);
+    char why[PATH_MAX + 128];
+    int rc = fw_atomic_write(path, line, len + 1, why, sizeof why);
+    free(line);
+    return rc ? fail(&r, "%s", why) : 0;
 }
 
 /* ---- reading ---- */

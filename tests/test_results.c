@@ -16,7 +16,7 @@
 #include "cli_run.h"
 #include "testlib.h"
 
-#include "../bench/atomic_file.h"
+#include "atomic_file.h"
 #include "../bench/results.h"
 
 static char top[] = "/tmp/fw_results_XXXXXX";
@@ -400,11 +400,11 @@ static void test_atomic_write(void)
 {
     char dir[300], path[400], why[512];
     join(dir, sizeof dir, top, "atomic/a/b");
-    CHECK(make_dirs(dir, why, sizeof why) == 0 && make_dirs(dir, why, sizeof why) == 0,
+    CHECK(fw_make_dirs(dir, why, sizeof why) == 0 && fw_make_dirs(dir, why, sizeof why) == 0,
           "make_dirs of a new, then existing folder: %s", why);
     join(path, sizeof path, dir, "f.txt");
-    CHECK(atomic_write(path, "first\n", 6, why, sizeof why) == 0, "atomic_write: %s", why);
-    CHECK(atomic_write(path, "second text\n", 12, why, sizeof why) == 0,
+    CHECK(fw_atomic_write(path, "first\n", 6, why, sizeof why) == 0, "atomic_write: %s", why);
+    CHECK(fw_atomic_write(path, "second text\n", 12, why, sizeof why) == 0,
           "atomic_write over an existing file: %s", why);
     char *text = slurp(path);
     CHECK(text && strcmp(text, "second text\n") == 0, "replaced file holds [%s]",
@@ -419,7 +419,7 @@ static void test_atomic_write(void)
     char blocked[400];
     join(blocked, sizeof blocked, dir, "taken");
     mkdir(blocked, 0777);
-    CHECK(atomic_write(blocked, "x", 1, why, sizeof why) == -1 && strstr(why, blocked) &&
+    CHECK(fw_atomic_write(blocked, "x", 1, why, sizeof why) == -1 && strstr(why, blocked) &&
               one_line(why),
           "writing over a folder: %s", why);
     CHECK(count_entries(dir) == 2, "a failed write left a temporary (%d entries)",
@@ -428,11 +428,11 @@ static void test_atomic_write(void)
     /* A parent that is a regular file: no folder can be made below it. */
     char under_file[500];
     snprintf(under_file, sizeof under_file, "%s/sub/deeper", path);
-    CHECK(make_dirs(under_file, why, sizeof why) == -1 && strstr(why, "Not a directory") &&
+    CHECK(fw_make_dirs(under_file, why, sizeof why) == -1 && strstr(why, "Not a directory") &&
               one_line(why),
           "make_dirs below a file: %s", why);
     snprintf(under_file, sizeof under_file, "%s/x.txt", path);
-    CHECK(atomic_write(under_file, "x", 1, why, sizeof why) == -1 && strstr(why, under_file),
+    CHECK(fw_atomic_write(under_file, "x", 1, why, sizeof why) == -1 && strstr(why, under_file),
           "atomic_write below a file: %s", why);
 }
 

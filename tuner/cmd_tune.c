@@ -675,7 +675,7 @@ static int make_parent(const char *path)
     if (!slash || slash == path)
         return 0;
     snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    if (make_dirs(dir, why, sizeof why) != 0) {
+    if (fw_make_dirs(dir, why, sizeof why) != 0) {
         cli_error(CMD, "%s", why);
         return -1;
     }
@@ -689,7 +689,7 @@ static int make_folders(const tune_opts *o, const tune_plan *p)
     if ((!o->validate && make_parent(p->profile) != 0) || make_parent(p->report) != 0 ||
         make_parent(p->curve) != 0)
         return -1;
-    if (!o->no_cache && make_dirs(p->cache_dir, why, sizeof why) != 0) {
+    if (!o->no_cache && fw_make_dirs(p->cache_dir, why, sizeof why) != 0) {
         cli_error(CMD, "%s", why);
         return -1;
     }

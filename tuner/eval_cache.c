@@ -111,7 +111,7 @@ static int append_line(eval_cache *c, json_t *obj, char *why, size_t wlen)
     }
     size_t len = strlen(text);
     text[len] = '\n'; /* replaces the terminator: the line is written whole in one call */
-    int failed = write_all(c->fd, text, len + 1) != 0 || fsync(c->fd) != 0;
+    int failed = fw_write_all(c->fd, text, len + 1) != 0 || fsync(c->fd) != 0;
     int err = errno;
     free(text);
     if (failed) {

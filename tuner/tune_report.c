@@ -176,7 +176,7 @@ int tune_report_write(const tune_run_report *r, const char *json_path, const cha
         snprintf(why, wlen, "out of memory writing %s", json_path);
         return -1;
     }
-    int rc = atomic_write(json_path, text, strlen(text), why, wlen);
+    int rc = fw_atomic_write(json_path, text, strlen(text), why, wlen);
     free(text);
     if (rc != 0)
         return -1;
@@ -194,7 +194,7 @@ int tune_report_write(const tune_run_report *r, const char *json_path, const cha
             csv_curve(f, &r->classes[i]);
     int failed = ferror(f);
     fclose(f);
-    rc = failed ? -1 : atomic_write(csv_path, csv, len, why, wlen);
+    rc = failed ? -1 : fw_atomic_write(csv_path, csv, len, why, wlen);
     if (failed)
         snprintf(why, wlen, "out of memory writing %s", csv_path);
     free(csv);

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 /* The temporary file sits in the target's folder, so rename never crosses file systems,
- * and starts with '.' so listings of result folders skip it. */
+ * and starts with '.' so listings of result folders (and the profile loader) skip it. */
 static int temp_name(const char *path, char *tmp, size_t len)
 {
     const char *slash = strrchr(path, '/');
@@ -18,7 +18,7 @@ static int temp_name(const char *path, char *tmp, size_t len)
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-int write_all(int fd, const void *data, size_t len)
+int fw_write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
     while (len > 0) {
@@ -33,17 +33,25 @@ int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* mkstemp creates files readable by their owner only; a result file gets the mode any new
- * file would (0666 less the umask). The umask can only be read by setting it: files are
- * written from one thread, so the moment it is 0 harms nobody. */
+/* mkstemp creates files readable by their owner only; a file gets the mode any new file
+ * would (0666 less the umask). The umask is read from /proc, not by setting it: umask()
+ * changes it for every thread of the process, and the library (which writes profiles) cannot
+ * know what the application's threads are doing. */
 static mode_t new_file_mode(void)
 {
-    mode_t mask = umask(0);
-    umask(mask);
-    return 0666 & ~mask;
+    unsigned mask = 022; /* the usual umask, where /proc does not tell */
+    FILE *f = fopen("/proc/self/status", "re");
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "Umask: %o", &mask) == 1)
+                break;
+        fclose(f);
+    }
+    return 0666 & ~(mode_t)mask;
 }
 
-int atomic_write(const char *path, const void *data, size_t len, char *why, size_t wlen)
+int fw_atomic_write(const char *path, const void *data, size_t len, char *why, size_t wlen)
 {
     char tmp[PATH_MAX];
     if (!*path) {
@@ -59,7 +67,7 @@ int atomic_write(const char *path, const void *data, size_t len, char *why, size
         snprintf(why, wlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
-    int failed = write_all(fd, data, len) != 0 || fchmod(fd, new_file_mode()) != 0 ||
+    int failed = fw_write_all(fd, data, len) != 0 || fchmod(fd, new_file_mode()) != 0 ||
                  fsync(fd) != 0;
     int err = errno;
     if (close(fd) != 0 && !failed) {
@@ -95,7 +103,7 @@ static int make_one(const char *dir)
     return 0;
 }
 
-int make_dirs(const char *path, char *why, size_t wlen)
+int fw_make_dirs(const char *path, char *why, size_t wlen)
 {
     char dir[PATH_MAX];
     size_t len = strlen(path);
