@@ -199,7 +199,7 @@ static void test_space(void)
           "kernel made categorical");
     CHECK(space_neighbour_capacity(&s) == 11 + 2 + 2 + 2, "capacity %d",
           space_neighbour_capacity(&s));
-    int cat[11 + 6][SPACE_MAX_DIMS];
+    int cat[12 * 5 + 6][SPACE_MAX_DIMS];
     n = space_neighbours(&s, at, cat);
     int kernels = 0, others = 0, saw_two = 0;
     for (int i = 0; i < n; i++) {
@@ -212,7 +212,18 @@ static void test_space(void)
     }
     CHECK(kernels == 9 && others == 3 && !saw_two,
           "categorical neighbours: %d kernels (every valid other), %d others", kernels, others);
-    s.dim[0].categorical = 0;
+
+    /* Two categorical dimensions move together: every other valid combination. */
+    CHECK(space_set_categorical(&s, "ways") == 0 &&
+              space_neighbour_capacity(&s) == 12 * 5 - 1 + 2 + 2,
+          "capacity with kernel x ways %d", space_neighbour_capacity(&s));
+    n = space_neighbours(&s, at, cat);
+    int pairs = 0;
+    for (int i = 0; i < n; i++)
+        pairs += cat[i][0] != 3 && cat[i][3] != 0;
+    CHECK(n == 10 * 5 - 1 + 2 && pairs == 9 * 4, /* mc only up, kc only down */
+          "kernel x ways: %d neighbours, %d moving both", n, pairs);
+    s.dim[0].categorical = s.dim[3].categorical = 0;
 
     const long dup[] = {1, 2, 1};
     CHECK(space_add_dim(&s, "x", dup, 3, why, sizeof why) == -1 && strstr(why, "twice"),

@@ -244,28 +244,43 @@ int space_set_categorical(space *s, const char *name)
     return 0;
 }
 
+/* Categorical dimensions interact (a tile wants its own thread layout), so they move
+ * together: every combination of their values but the current one is a neighbour. */
+static int categorical_combinations(const space *s)
+{
+    int n = 1;
+    for (int d = 0; d < s->ndims; d++)
+        if (s->dim[d].categorical)
+            n *= s->dim[d].count;
+    return n;
+}
+
 int space_neighbour_capacity(const space *s)
 {
-    int n = 0;
+    int n = categorical_combinations(s) - 1;
     for (int d = 0; d < s->ndims; d++)
-        n += s->dim[d].categorical ? s->dim[d].count - 1 : 2;
+        n += s->dim[d].categorical ? 0 : 2;
     return n;
 }
 
 int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
 {
     int n = 0;
-    for (int d = 0; d < s->ndims; d++) {
-        if (s->dim[d].categorical) {
-            for (int v = 0; v < s->dim[d].count; v++) {
-                if (v == point[d])
-                    continue;
-                memcpy(out[n], point, (size_t)s->ndims * sizeof *point);
-                out[n][d] = v;
-                n += space_is_valid(s, out[n]);
+    const int combinations = categorical_combinations(s);
+    for (int c = 0; c < combinations; c++) {
+        int *q = out[n], rest = c, same = 1;
+        memcpy(q, point, (size_t)s->ndims * sizeof *q);
+        for (int d = 0; d < s->ndims; d++)
+            if (s->dim[d].categorical) {
+                q[d] = rest % s->dim[d].count;
+                rest /= s->dim[d].count;
+                same &= q[d] == point[d];
             }
+        n += !same && space_is_valid(s, q);
+    }
+    for (int d = 0; d < s->ndims; d++) {
+        if (s->dim[d].categorical)
             continue;
-        }
         for (int dir = -1; dir <= 1; dir += 2) {
             int *q = out[n];
             memcpy(q, point, (size_t)s->ndims * sizeof *q);

@@ -87,9 +87,10 @@ char *space_signature(const space *s);
 
 /* The valid neighbours of point: each ordered dimension moved one step down and one step
  * up (a step that lands on an invalid point goes on in the same direction to the nearest
- * valid one, so a gap of invalid values does not wall a search in), and each categorical
- * dimension set to every other value, since the order its values are listed in says
- * nothing of how alike they are. out must have room for space_neighbour_capacity(s) points;
+ * valid one, so a gap of invalid values does not wall a search in), and the categorical
+ * dimensions set to every other combination of their values: the order their values are
+ * listed in says nothing of how alike they are, and they interact (a tile wants its own
+ * thread layout), so they move together. out must have room for space_neighbour_capacity(s) points;
  * returns how many were written. */
 int space_neighbour_capacity(const space *s);
 int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS]);

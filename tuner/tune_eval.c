@@ -95,10 +95,10 @@ static void eval_opts(const tune_eval *e, int confirm, run_opts *o)
 {
     run_opts_default(o);
     const int metered = e->meter && e->meter->measured;
-    o->sampler.min_samples = confirm ? 7 : 3;
-    o->sampler.max_samples = confirm ? 40 : 15;
+    o->sampler.min_samples = confirm ? 15 : 3;
+    o->sampler.max_samples = confirm ? 60 : 15;
     o->sampler.min_batch_s = metered ? 0.05 : 2e-3;
-    o->sampler.min_total_s = metered ? 0.2 : confirm ? 0.15 : 0.02;
+    o->sampler.min_total_s = metered ? 0.2 : confirm ? 0.3 : 0.02;
     o->sampler.stop = e->stop;
     o->verify_random = 64;
     o->meter = e->meter;
