@@ -40,14 +40,6 @@ typedef struct bench_opts {
     double min_time, energy_window, idle, unstable;
 } bench_opts;
 
-static void utc_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* The build as flopwatt info describes it. */
 static void copy_build(const json_t *info, bench_run *run)
 {
@@ -493,7 +485,7 @@ int cmd_bench(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    utc_now(run.started_utc, sizeof run.started_utc);
+    timer_utc_now(run.started_utc, sizeof run.started_utc);
     sysinfo_opts sio = {.measure = !b.no_peak, .quick = b.quick};
     fprintf(stderr, "describing the machine%s...\n", b.no_peak ? "" : " and measuring its peak");
     run.info = sysinfo_collect(&sio);
@@ -517,7 +509,7 @@ int cmd_bench(int argc, char **argv)
     if (markers_enabled())
         markers_close();
 
-    utc_now(run.finished_utc, sizeof run.finished_utc);
+    timer_utc_now(run.finished_utc, sizeof run.finished_utc);
     run.complete = !stop_signal && !out_of_memory;
     if (stop_signal)
         snprintf(run.incomplete_reason, sizeof run.incomplete_reason,

@@ -16,3 +16,11 @@ double timer_resolution(void)
         return 1e-6;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+void timer_utc_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

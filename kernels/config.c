@@ -162,12 +162,8 @@ int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t l
             snprintf(msg, len, "jc_ways, ic_ways and jr_ways must be set together");
             return -1;
         }
-        long product = (long)cfg->jc_ways * cfg->ic_ways * cfg->jr_ways;
-        if (cfg->threads && product != cfg->threads) {
-            snprintf(msg, len, "jc_ways*ic_ways*jr_ways = %ld but threads = %d", product,
-                     cfg->threads);
-            return -1;
-        }
+        /* A split whose product is not the call's team is not an error: the driver then
+         * chooses one, so a profile tuned at 2 threads still serves calls on 1. */
     }
     if (cfg->direct_max_mnk < 0 || cfg->skinny_k < 0 || cfg->skinny_mn < 0 ||
         cfg->gemv_min_per_thread < 0) {

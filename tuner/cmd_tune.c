@@ -22,6 +22,7 @@
 #include "eval_cache.h"
 #include "search.h"
 #include "sysinfo_id.h"
+#include "timer.h"
 #include "tune_eval.h"
 #include "tune_report.h"
 #include "tune_space.h"
@@ -55,21 +56,6 @@ typedef struct tune_plan {
     double within_pct;
     char profile[PATH_MAX], report[PATH_MAX], curve[PATH_MAX], cache_dir[PATH_MAX];
 } tune_plan;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void utc_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int parse_precs(const char *s, tune_plan *p)
 {
@@ -769,19 +755,19 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
                         "%g s%s\n", total, p->threads, rr.strategy, t->objective, o->budget,
                 o->no_cache ? "" : "; evaluations are cached, so a stopped run resumes");
 
-    double start = now();
+    double start = timer_now();
     int tuned = 0, untuned = 0;
     for (int i = 0; i < total && !stop_signal; i++) {
         tune_class_report *c = &classes[rr.nclasses++];
         tune_class_report_init(c, p->precs[i / p->nclasses], p->classes[i % p->nclasses]);
         /* The budget left, shared by the searches left: what a fast class leaves over goes
          * to the next. Once it is spent, a search measures nothing new. */
-        double share = (o->budget - (now() - start)) / (total - i);
-        double t0 = now();
+        double share = (o->budget - (timer_now() - start)) / (total - i);
+        double t0 = timer_now();
         fw_config cfg;
         int rc = o->validate ? validate_class(t, c)
                              : tune_class(t, c, share > 0 ? share : 1e-9, &cfg);
-        c->seconds = now() - t0;
+        c->seconds = timer_now() - t0;
         if (rc == 0 && c->chosen != TUNE_CHOSEN_NONE) {
             prof.tuned[c->prec][c->cls] = 1;
             prof.cfg[c->prec][c->cls] = cfg;
@@ -791,14 +777,14 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
         tune_report_print_class(stdout, &rr, c);
         fflush(stdout);
     }
-    rr.seconds = now() - start;
+    rr.seconds = timer_now() - start;
     rr.interrupted = stop_signal != 0;
     int failed = o->validate ? tune_report_print_validation(stdout, &rr) : 0;
 
     char why[300];
     int written = 1;
     if (tuned > 0) {
-        utc_now(prof.created, sizeof prof.created);
+        timer_utc_now(prof.created, sizeof prof.created);
         written = write_profile(p->profile, &prof) == 0;
         if (written)
             printf("\nprofile: %s (%d class(es) tuned in this run)\n", p->profile, tuned);
