@@ -6,7 +6,6 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -15,6 +14,7 @@
 #include "../bench/record.h"
 #include "../bench/results.h"
 #include "cli_run.h"
+#include "scratch.h"
 #include "testlib.h"
 
 static char tmp[64];
@@ -49,14 +49,6 @@ static int find_result(const char *dir, char *json, size_t len)
     }
     closedir(d);
     return files;
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
 }
 
 static void test_bad_input(void)
@@ -118,18 +110,6 @@ static void check_records(const bench_run *run, int want_records, const char *wh
     }
 }
 
-static int count_lines(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    int n = 0;
-    for (int c; (c = fgetc(f)) != EOF;)
-        n += c == '\n';
-    fclose(f);
-    return n;
-}
-
 /* The quick suite as make bench QUICK=1 runs it, on flopwatt and OpenBLAS, with the energy
  * model (this machine, like many, has no meter) and shorter timing windows. */
 static void test_quick_run(void)
@@ -156,8 +136,8 @@ static void test_quick_run(void)
         check_records(&run, per * 2 * nthreads * 2, "quick run");
         char csv[2100];
         snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(json) - 5), json);
-        CHECK(count_lines(csv) == run.nrecords + 1, "quick run: %s has %d lines for %d records",
-              csv, count_lines(csv), run.nrecords);
+        CHECK(scratch_lines(csv) == run.nrecords + 1,
+              "quick run: %s has %d lines for %d records", csv, scratch_lines(csv), run.nrecords);
         static cli_result v;
         cli_run(&v, ARGS("validate", json));
         CHECK(v.status == 0, "flopwatt validate %s: exit %d %s", json, v.status, v.err);
@@ -216,12 +196,11 @@ int main(void)
 {
     if (!cli_path())
         return fw_test_summary();
-    snprintf(tmp, sizeof tmp, "/tmp/fw_bench_testXXXXXX");
-    if (!CHECK(mkdtemp(tmp) != NULL, "mkdtemp"))
+    if (!CHECK(scratch_dir(tmp, sizeof tmp, "bench") == 0, "mkdtemp"))
         return fw_test_summary();
     test_bad_input();
     test_interrupted();
     test_quick_run();
-    remove_tree(tmp);
+    scratch_remove(tmp);
     return fw_test_summary();
 }

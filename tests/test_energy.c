@@ -5,7 +5,6 @@
  * the CPU meter is chosen, and the idle baseline. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "testlib.h"
 
 #include "../bench/energy.h"
@@ -95,12 +95,6 @@ static void set_energy(const char *root, const char *dir, unsigned long long uj)
     char rel[256];
     snprintf(rel, sizeof rel, "%s/energy_uj", dir);
     put_number(root, rel, uj);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
 }
 
 /* An environment on a fixture root, for a Zen 5 machine with 2 vCPUs unless changed. */
@@ -872,8 +866,7 @@ static void test_idle_watts(void)
 
 int main(void)
 {
-    snprintf(top, sizeof top, "/tmp/fw_energy_XXXXXX");
-    if (!mkdtemp(top)) {
+    if (scratch_dir(top, sizeof top, "energy") != 0) {
         CHECK(0, "mkdtemp: %s", strerror(errno));
         return fw_test_summary();
     }
@@ -895,6 +888,6 @@ int main(void)
     test_open_cpu();
     test_probe_all();
     test_idle_watts();
-    nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(top);
     return fw_test_summary();
 }

@@ -9,11 +9,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "testlib.h"
 
 #include "../tuner/search.h"
 
-static char top[] = "/tmp/fw_eval_cache_XXXXXX";
+static char top[64];
 
 static const char *path_in_top(const char *name)
 {
@@ -427,7 +428,8 @@ static void remove_top(void)
 
 int main(void)
 {
-    if (!CHECK(mkdtemp(top) != NULL, "mkdtemp: %s", strerror(errno)))
+    if (!CHECK(scratch_dir(top, sizeof top, "eval-cache") == 0, "mkdtemp: %s",
+               strerror(errno)))
         return fw_test_summary();
     test_memory();
     test_write_reopen();

@@ -5,11 +5,10 @@
  * child reports what it saw through a pipe and its stderr is read back through another. */
 #include "fw_internal.h"
 #include "gemm_reference.h"
+#include "scratch.h"
 #include "testlib.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
@@ -31,25 +30,6 @@ static const char *in_top(const char *name)
     char *p = path[next++ % 8];
     snprintf(p, sizeof path[0], "%s/%s", top, name);
     return p;
-}
-
-/* Entries of a folder, "." and ".." aside; -1 when it cannot be listed. */
-static int entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
 }
 
 /* ---- sample profiles ------------------------------------------------------------------ */
@@ -225,8 +205,8 @@ static void test_round_trip(void)
                       fw_class_name(c));
         }
     CHECK(tuned == 6, "six classes tuned, %d read", tuned);
-    CHECK(entries(in_top("rt")) == 1, "only the profile in its folder: %d entries",
-          entries(in_top("rt")));
+    CHECK(scratch_entries(in_top("rt")) == 1, "only the profile in its folder: %d entries",
+          scratch_entries(in_top("rt")));
 
     /* The mode any new file gets, not mkstemp's 0600. */
     struct stat st;
@@ -327,18 +307,18 @@ static void test_write_failures(void)
     CHECK(fw_profile_write(in_top("wf/taken.json"), &p, msg, sizeof msg) == -1 &&
               has(msg, "cannot write"),
           "a folder in the way: \"%s\"", msg);
-    CHECK(entries(in_top("wf")) == 1, "no temporary file left behind: %d entries",
-          entries(in_top("wf")));
+    CHECK(scratch_entries(in_top("wf")) == 1, "no temporary file left behind: %d entries",
+          scratch_entries(in_top("wf")));
 
     fw_profile bad = p;
     bad.cfg[FW_F64][FW_CLASS_SQUARE].bind = 7;
     CHECK(fw_profile_write(in_top("wf/bad.json"), &bad, msg, sizeof msg) == -1 &&
-              has(msg, "f64.square.bind") && entries(in_top("wf")) == 1,
+              has(msg, "f64.square.bind") && scratch_entries(in_top("wf")) == 1,
           "a bind that has no name is refused, nothing written: \"%s\"", msg);
     bad = p;
     bad.cfg[FW_F32][FW_CLASS_GEMV_N].gemv_t_kernel = -1;
     CHECK(fw_profile_write(in_top("wf/bad.json"), &bad, msg, sizeof msg) == -1 &&
-              has(msg, "f32.gemv_n.gemv_t_kernel") && entries(in_top("wf")) == 1,
+              has(msg, "f32.gemv_n.gemv_t_kernel") && scratch_entries(in_top("wf")) == 1,
           "a kernel index outside the registry is refused: \"%s\"", msg);
 }
 
@@ -673,8 +653,7 @@ static void test_loading(void)
 
 int main(void)
 {
-    snprintf(top, sizeof top, "/tmp/fw_profile_XXXXXX");
-    if (!mkdtemp(top)) {
+    if (scratch_dir(top, sizeof top, "profile") != 0) {
         CHECK(0, "mkdtemp: %s", strerror(errno));
         return fw_test_summary();
     }
@@ -685,6 +664,6 @@ int main(void)
     test_json_form();
     test_write_failures();
     test_corrupt_files();
-    nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(top);
     return fw_test_summary();
 }

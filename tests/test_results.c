@@ -3,9 +3,7 @@
  * caught and named by its key; files appear whole (no temporary left, an old file
  * replaced, no JSON without its CSV); an unwritable folder is reported before a run; and
  * `flopwatt validate` says the same on the command line. */
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,31 +12,19 @@
 #include <unistd.h>
 
 #include "cli_run.h"
+#include "scratch.h"
 #include "testlib.h"
 
 #include "atomic_file.h"
 #include "../bench/results.h"
 
-static char top[] = "/tmp/fw_results_XXXXXX";
+static char top[64];
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
 static void join(char *buf, size_t cap, const char *dir, const char *name)
 {
     snprintf(buf, cap, "%s/%s", dir, name);
-}
-
-/* Entries of a folder besides . and .., -1 when it cannot be opened. */
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
 }
 
 /* The file's text (malloc'd), NULL when it cannot be read. */
@@ -68,12 +54,6 @@ static int spill(const char *path, const char *text)
 }
 
 static int one_line(const char *s) { return *s && !strchr(s, '\n'); }
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 /* ---- the run used throughout ---------------------------------------------------------- */
 
@@ -412,8 +392,8 @@ static void test_atomic_write(void)
     free(text);
     struct stat st;
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0400), "written file is not readable");
-    CHECK(count_entries(dir) == 1, "%d entries beside the file: a temporary was left",
-          count_entries(dir) - 1);
+    CHECK(scratch_entries(dir) == 1, "%d entries beside the file: a temporary was left",
+          scratch_entries(dir) - 1);
 
     /* A rename that fails (the name is a folder) must take its temporary with it. */
     char blocked[400];
@@ -422,8 +402,8 @@ static void test_atomic_write(void)
     CHECK(fw_atomic_write(blocked, "x", 1, why, sizeof why) == -1 && strstr(why, blocked) &&
               one_line(why),
           "writing over a folder: %s", why);
-    CHECK(count_entries(dir) == 2, "a failed write left a temporary (%d entries)",
-          count_entries(dir));
+    CHECK(scratch_entries(dir) == 2, "a failed write left a temporary (%d entries)",
+          scratch_entries(dir));
 
     /* A parent that is a regular file: no folder can be made below it. */
     char under_file[500];
@@ -457,14 +437,14 @@ static void test_unwritable(void)
 
     join(dir, sizeof dir, top, "fresh/results");
     CHECK(results_check_writable(dir, why, sizeof why) == 0, "writable folder refused: %s", why);
-    CHECK(count_entries(dir) == 0, "the probe file was left in %s", dir);
+    CHECK(scratch_entries(dir) == 0, "the probe file was left in %s", dir);
 
     /* An unsafe machine id never becomes a path. */
     snprintf(run.machine_id, sizeof run.machine_id, "../escape");
     CHECK(results_write(&run, dir, path, sizeof path, why, sizeof why) == -1 &&
               strstr(why, "machine_id") && one_line(why),
           "machine_id ../escape accepted: %s", why);
-    CHECK(count_entries(dir) == 0, "something was written for an unsafe machine_id");
+    CHECK(scratch_entries(dir) == 0, "something was written for an unsafe machine_id");
     bench_run_free(&run);
 }
 
@@ -566,8 +546,8 @@ static void test_csv(void)
           "CSV failure not reported: %s", why);
     CHECK(access(jsonpath, F_OK) != 0, "the JSON stayed without its CSV");
     join(csvdir, sizeof csvdir, dir, "test-box");
-    CHECK(count_entries(csvdir) == 1, "%d entries left after a failed write, expected 1",
-          count_entries(csvdir));
+    CHECK(scratch_entries(csvdir) == 1, "%d entries left after a failed write, expected 1",
+          scratch_entries(csvdir));
     bench_run_free(&run);
 }
 
@@ -624,7 +604,8 @@ static void test_cli(void)
 
 int main(void)
 {
-    if (!CHECK(mkdtemp(top) != NULL, "mkdtemp: %s", strerror(errno)))
+    if (!CHECK(scratch_dir(top, sizeof top, "results") == 0, "mkdtemp: %s",
+               strerror(errno)))
         return fw_test_summary();
     test_round_trip(1);
     test_round_trip(0);
@@ -634,6 +615,6 @@ int main(void)
     test_unwritable();
     test_csv();
     test_cli();
-    nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(top);
     return fw_test_summary();
 }

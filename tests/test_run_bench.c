@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "testlib.h"
 
 static char dir[64];
@@ -60,8 +61,7 @@ int main(void)
 {
     if (!CHECK(getenv("FW_SOURCE_DIR"), "FW_SOURCE_DIR unset (run through run_tests.sh)"))
         return fw_test_summary();
-    snprintf(dir, sizeof dir, "/tmp/fw_run_bench_XXXXXX");
-    if (!CHECK(mkdtemp(dir) != NULL, "mkdtemp"))
+    if (!CHECK(scratch_dir(dir, sizeof dir, "run-bench") == 0, "mkdtemp"))
         return fw_test_summary();
     char path[128], out[16384];
     snprintf(path, sizeof path, "%s/bin", dir);
@@ -123,9 +123,6 @@ int main(void)
           "without root or sudo it prints the command and installs nothing: exit %d\n%s", rc,
           out);
 
-    char rm[128];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    if (system(rm) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    scratch_remove(dir);
     return fw_test_summary();
 }

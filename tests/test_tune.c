@@ -18,47 +18,8 @@
 
 #include "cli_run.h"
 #include "flopwatt.h"
+#include "scratch.h"
 #include "testlib.h"
-
-static void remove_tree(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-}
-
-/* A fresh folder for one test; "" when it cannot be made (the failed check is recorded). */
-static void make_tmp(char *dir, size_t len)
-{
-    snprintf(dir, len, "/tmp/fw_tune_testXXXXXX");
-    if (!CHECK(mkdtemp(dir) != NULL, "mkdtemp"))
-        dir[0] = '\0';
-}
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    if (!d)
-        return -1;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
-static int count_lines(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    int n = 0;
-    for (int c; (c = fgetc(f)) != EOF;)
-        n += c == '\n';
-    fclose(f);
-    return n;
-}
 
 /* The one *.jsonl file in dir, or "" (the cache files' names are the command's business). */
 static void find_cache(const char *dir, char *path, size_t len)
@@ -104,8 +65,7 @@ static json_t *load_report(const char *path, const char *what)
 static void test_bad_input(void)
 {
     char dir[64], profile[128], cache[128];
-    make_tmp(dir, sizeof dir);
-    if (!dir[0])
+    if (!CHECK(scratch_dir(dir, sizeof dir, "tune") == 0, "mkdtemp"))
         return;
     snprintf(profile, sizeof profile, "%s/p.json", dir);
     snprintf(cache, sizeof cache, "%s/cache", dir);
@@ -126,8 +86,8 @@ static void test_bad_input(void)
     cli_expect_error(2, ARGS("tune", "--prec", "q", "--profile", profile, "--cache-dir", cache));
     cli_expect_error(2, ARGS("tune", "--energy", "wattmeter", "--profile", profile,
                              "--cache-dir", cache));
-    CHECK(count_entries(dir) == 0, "bad input left %d file(s) in %s", count_entries(dir), dir);
-    remove_tree(dir);
+    CHECK(scratch_entries(dir) == 0, "bad input left %d file(s) in %s", scratch_entries(dir), dir);
+    scratch_remove(dir);
 }
 
 /* The profile at path: read by the library, made for this machine, tuned exactly for the
@@ -178,8 +138,7 @@ static long check_class(const json_t *c, long max_evals, const char *what)
 static void test_run_resume_merge(void)
 {
     char dir[64], profile[128], cache[128], report[128], curve[128], cache_file[512];
-    make_tmp(dir, sizeof dir);
-    if (!dir[0])
+    if (!CHECK(scratch_dir(dir, sizeof dir, "tune") == 0, "mkdtemp"))
         return;
     snprintf(profile, sizeof profile, "%s/p.json", dir);
     snprintf(report, sizeof report, "%s/p.report.json", dir);
@@ -201,11 +160,11 @@ static void test_run_resume_merge(void)
     CHECK(!rep || json_is_false(json_object_get(rep, "interrupted")),
           "tiny run: report says interrupted");
     long steps = c ? (long)json_array_size(json_object_get(c, "curve")) : 0;
-    CHECK(count_lines(curve) == 1 + steps, "tiny run: %s has %d lines for %ld steps", curve,
-          count_lines(curve), steps);
+    CHECK(scratch_lines(curve) == 1 + steps, "tiny run: %s has %d lines for %ld steps", curve,
+          scratch_lines(curve), steps);
     json_decref(rep);
     find_cache(cache, cache_file, sizeof cache_file);
-    int lines = count_lines(cache_file);
+    int lines = scratch_lines(cache_file);
     CHECK(lines >= 1 + first, "tiny run: cache %s has %d lines for %ld evaluations",
           cache_file, lines, first);
 
@@ -229,8 +188,8 @@ static void test_run_resume_merge(void)
               "measured %ld", integer(c, "cache_hits"), first);
     }
     json_decref(rep);
-    CHECK(count_lines(cache_file) > lines, "resumed run: the cache did not grow (%d lines)",
-          count_lines(cache_file));
+    CHECK(scratch_lines(cache_file) > lines, "resumed run: the cache did not grow (%d lines)",
+          scratch_lines(cache_file));
 
     RUN("gemv_t", "2");
     CHECK(r.status == 0, "gemv_t run: exit %d, stderr: %s", r.status, r.err);
@@ -238,7 +197,7 @@ static void test_run_resume_merge(void)
                   "gemv_t run on the same profile");
 #undef RUN
 out:
-    remove_tree(dir);
+    scratch_remove(dir);
 }
 
 /* SIGINT once two evaluations are cached: exit 130, a report marked interrupted, and a run
@@ -247,8 +206,7 @@ out:
 static void test_interrupt(void)
 {
     char dir[64], profile[128], cache[128], report[128], cache_file[512] = "";
-    make_tmp(dir, sizeof dir);
-    if (!dir[0])
+    if (!CHECK(scratch_dir(dir, sizeof dir, "tune") == 0, "mkdtemp"))
         return;
     snprintf(profile, sizeof profile, "%s/p.json", dir);
     snprintf(report, sizeof report, "%s/p.report.json", dir);
@@ -265,7 +223,7 @@ static void test_interrupt(void)
         nanosleep(&ts, NULL);
         if (!cache_file[0])
             find_cache(cache, cache_file, sizeof cache_file);
-        lines = cache_file[0] ? count_lines(cache_file) : 0;
+        lines = cache_file[0] ? scratch_lines(cache_file) : 0;
     }
     CHECK(lines >= 3, "interrupted run: the cache never held two evaluations (%d lines)", lines);
     kill(p.pid, SIGINT);
@@ -288,7 +246,7 @@ static void test_interrupt(void)
     json_decref(rep);
 #undef ARGV
 out:
-    remove_tree(dir);
+    scratch_remove(dir);
 }
 
 /* --validate on one class: a verdict either way, the table, and a report whose validation
@@ -296,8 +254,7 @@ out:
 static void test_validate(void)
 {
     char dir[64], profile[128], cache[128], report[128];
-    make_tmp(dir, sizeof dir);
-    if (!dir[0])
+    if (!CHECK(scratch_dir(dir, sizeof dir, "tune") == 0, "mkdtemp"))
         return;
     snprintf(profile, sizeof profile, "%s/v.json", dir);
     snprintf(report, sizeof report, "%s/v.validate.json", dir);
@@ -336,7 +293,7 @@ static void test_validate(void)
               "validate: pass %d with re-measured ratio %g and exit %d", pass, again, r.status);
     }
     json_decref(rep);
-    remove_tree(dir);
+    scratch_remove(dir);
 }
 
 int main(void)
