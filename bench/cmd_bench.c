@@ -13,6 +13,7 @@
 #include "bench_record_fill.h"
 #include "bench_summary.h"
 #include "cli.h"
+#include "cli_support.h"
 #include "counters.h"
 #include "energy.h"
 #include "machine.h"
@@ -27,9 +28,6 @@
 #define CMD "bench"
 #define MAX_IMPLS OPERANDS_MAX_OUT
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig) { stop_signal = sig; }
 
 static int out_of_memory; /* a record could not be kept: stop, save the rest, fail */
 
@@ -157,45 +155,6 @@ static int open_impls(const bench_opts *b, int from_default, impl_set *s)
     return 0;
 }
 
-/* Opens the energy meter the options ask for. Returns 1 with *m open, 0 for none, -1
- * after an error. Tells on stderr which meter measures, and why better ones could not. */
-static int open_meter(const bench_opts *b, energy_meter *m)
-{
-    if (strcmp(b->energy, "none") == 0)
-        return 0;
-    energy_env env;
-    energy_env_default(&env);
-    if (strcmp(b->energy, "auto") != 0) {
-        const energy_backend *be = energy_backend_find(b->energy); /* checked known */
-        char why[256];
-        if (be->open(&env, m, why, sizeof why) != 0) {
-            cli_error(CMD, "--energy %s: %s", b->energy, why);
-            return -1;
-        }
-        return 1;
-    }
-    energy_status st[16] = {{0}};
-    int n = energy_open_cpu(&env, m, st, 16);
-    if (n < 0) {
-        /* No meter and no model row for this CPU: measure without energy, and say why. */
-        fprintf(stderr, "energy: none can be measured or modeled here; records carry no "
-                        "energy\n");
-        for (int i = 0; i < 16 && st[i].name; i++)
-            fprintf(stderr, "  %s: %s\n", st[i].name, st[i].why);
-        return 0;
-    }
-    if (!m->measured) {
-        fprintf(stderr, "energy: no meter can be read here; figures are a MODEL estimate "
-                        "(%s)\n", m->detail);
-        for (int i = 0; i < n; i++)
-            if (!st[i].available)
-                fprintf(stderr, "  %s: %s\n", st[i].name, st[i].why);
-    } else {
-        fprintf(stderr, "energy: %s, domain %s (%s)\n", m->source, m->domain, m->detail);
-    }
-    return 1;
-}
-
 /* The effective options, kept in the result file. */
 static json_t *options_json(const bench_opts *b, const suite_opts *s, const impl_set *im)
 {
@@ -307,7 +266,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
         total_cost += config_cost(&cfg[i], b, run->info, im->n);
     progress pr;
     progress_init(&pr, ncfg, total_cost, -1);
-    for (int i = 0; i < ncfg && !stop_signal && !out_of_memory; i++) {
+    for (int i = 0; i < ncfg && !cli_stop_signal && !out_of_memory; i++) {
         const suite_config *c = &cfg[i];
         progress_start(&pr, c->name);
         impl *run_impls[MAX_IMPLS];
@@ -338,7 +297,7 @@ static int measure_suite(const bench_opts *b, const suite_config *cfg, int ncfg,
          * 0.02 s here, flopwatt's 2-thread GEMV measured 0.01-0.3x of its rate alone, and
          * with 0.15 s as fast as alone. */
         o.sampler.gap_s = c->call.threads > 1 ? 0.15 : 0;
-        o.sampler.stop = &stop_signal;
+        o.sampler.stop = &cli_stop_signal;
         o.meter = meter;
         o.counters = b->no_counters ? NULL : counters_for(&ct, c->call.threads, &counters_warned);
         o.region = markers_enabled() ? c->name : NULL;
@@ -473,17 +432,12 @@ int cmd_bench(int argc, char **argv)
         cli_error(CMD, "%s", why);
         goto out;
     }
-    if ((have_meter = open_meter(&b, &meter)) < 0) {
+    if ((have_meter = cli_open_meter(CMD, b.energy, &meter)) < 0) {
         have_meter = 0;
         goto out;
     }
 
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends the program at once */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_stop_signals();
 
     timer_utc_now(run.started_utc, sizeof run.started_utc);
     sysinfo_opts sio = {.measure = !b.no_peak, .quick = b.quick};
@@ -498,7 +452,7 @@ int cmd_bench(int argc, char **argv)
     copy_build(run.info, &run);
 
     double idle_watts = NAN;
-    if (have_meter && meter.measured && !stop_signal &&
+    if (have_meter && meter.measured && !cli_stop_signal &&
         energy_idle_watts(&meter, b.idle, &idle_watts) != 0) {
         cli_error(CMD, "energy: %s could not be read at rest", meter.source);
         goto out;
@@ -510,11 +464,11 @@ int cmd_bench(int argc, char **argv)
         markers_close();
 
     timer_utc_now(run.finished_utc, sizeof run.finished_utc);
-    run.complete = !stop_signal && !out_of_memory;
-    if (stop_signal)
+    run.complete = !cli_stop_signal && !out_of_memory;
+    if (cli_stop_signal)
         snprintf(run.incomplete_reason, sizeof run.incomplete_reason,
-                 "interrupted by %s after %d records", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                 run.nrecords);
+                 "interrupted by %s after %d records",
+                 cli_stop_signal == SIGINT ? "SIGINT" : "SIGTERM", run.nrecords);
     else if (out_of_memory)
         snprintf(run.incomplete_reason, sizeof run.incomplete_reason,
                  "out of memory after %d records", run.nrecords);
@@ -525,8 +479,8 @@ int cmd_bench(int argc, char **argv)
     }
     bench_summary_print(&run, stdout);
     printf("\nresults: %s (and .csv)%s\n", path, run.complete ? "" : " -- INCOMPLETE");
-    if (stop_signal)
-        status = 128 + stop_signal;
+    if (cli_stop_signal)
+        status = 128 + cli_stop_signal;
     else
         status = wrong || out_of_memory ? EXIT_FAILED : EXIT_OK;
 out:

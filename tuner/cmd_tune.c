@@ -17,6 +17,7 @@
 #include "args.h"
 #include "atomic_file.h"
 #include "cli.h"
+#include "cli_support.h"
 #include "cpu_id.h"
 #include "energy.h"
 #include "eval_cache.h"
@@ -29,9 +30,6 @@
 
 #define CMD "tune"
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig) { stop_signal = sig; }
 
 typedef struct tune_opts {
     int quick, reduced, validate, no_cache, check;
@@ -249,36 +247,6 @@ static int check_profile(void)
     return EXIT_FAILED;
 }
 
-/* Opens the meter --energy names. Returns 1 with *m open, 0 for none, -1 after an error.
- * Tells on stderr which meter measures; a model is said to be one. */
-static int open_meter(const char *name, energy_meter *m)
-{
-    if (strcmp(name, "none") == 0)
-        return 0;
-    energy_env env;
-    char why[256];
-    energy_env_default(&env);
-    if (strcmp(name, "auto") != 0) {
-        if (energy_backend_find(name)->open(&env, m, why, sizeof why) != 0) {
-            cli_error(CMD, "--energy %s: %s", name, why);
-            return -1;
-        }
-    } else {
-        energy_status st[16] = {{0}};
-        if (energy_open_cpu(&env, m, st, 16) < 0) {
-            fprintf(stderr, "energy: none can be measured or modeled here (%s: %s); tuning "
-                            "without energy\n", st[0].name ? st[0].name : "no backend", st[0].why);
-            return 0;
-        }
-    }
-    if (m->measured)
-        fprintf(stderr, "energy: %s, domain %s (%s)\n", m->source, m->domain, m->detail);
-    else
-        fprintf(stderr, "energy: no meter can be read here; energy figures are a MODEL "
-                        "estimate (%s)\n", m->detail);
-    return 1;
-}
-
 /* Everything one run shares. */
 typedef struct tune_run {
     const tune_opts *o;
@@ -361,8 +329,8 @@ static int session_open(tune_run *t, class_session *s, tune_class_report *c, int
         snprintf(c->why, sizeof c->why, "no point of the search space is valid on this machine");
         goto fail;
     }
-    if (!(s->eval = tune_eval_open(c->prec, c->cls, t->p->threads, t->meter, &stop_signal, why,
-                                   sizeof why))) {
+    if (!(s->eval = tune_eval_open(c->prec, c->cls, t->p->threads, t->meter, &cli_stop_signal,
+                                   why, sizeof why))) {
         snprintf(c->why, sizeof c->why, "%s", why);
         goto fail;
     }
@@ -468,7 +436,7 @@ static int measure_seed(class_session *s, tune_objective_ctx *octx, tune_class_r
         return 0;
     json_t *extra = NULL;
     double cost = tune_objective(sp, sp->seed, octx, &extra);
-    if (stop_signal) {
+    if (cli_stop_signal) {
         json_decref(extra);
         snprintf(c->why, sizeof c->why, "interrupted");
         return -3;
@@ -560,12 +528,12 @@ static int tune_class(tune_run *t, tune_class_report *c, double max_seconds, fw_
 {
     class_session s;
     if (session_open(t, &s, c, t->o->reduced) != 0)
-        return stop_signal ? -3 : -1;
+        return cli_stop_signal ? -3 : -1;
     search_options so = search_defaults(STRATEGY_OF[t->o->strategy]);
     so.seed = (uint64_t)t->o->seed;
     so.max_evaluations = t->o->evals;
     so.max_seconds = max_seconds;
-    so.stop = &stop_signal;
+    so.stop = &cli_stop_signal;
     tune_objective_ctx octx = {s.eval, &s.ts, t->p->kind};
     int rc = run_search(&s, &octx, &so, c);
     if (rc == 0)
@@ -615,9 +583,9 @@ static int validate_class(tune_run *t, tune_class_report *c)
 {
     class_session s;
     if (session_open(t, &s, c, 1) != 0)
-        return stop_signal ? -3 : -1;
+        return cli_stop_signal ? -3 : -1;
     search_options so = search_defaults(SEARCH_EXHAUSTIVE);
-    so.stop = &stop_signal;
+    so.stop = &cli_stop_signal;
     tune_objective_ctx octx = {s.eval, &s.ts, t->p->kind};
     int rc = run_search(&s, &octx, &so, c);
     if (rc == 0) {
@@ -757,7 +725,7 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
 
     double start = timer_now();
     int tuned = 0, untuned = 0;
-    for (int i = 0; i < total && !stop_signal; i++) {
+    for (int i = 0; i < total && !cli_stop_signal; i++) {
         tune_class_report *c = &classes[rr.nclasses++];
         tune_class_report_init(c, p->precs[i / p->nclasses], p->classes[i % p->nclasses]);
         /* The budget left, shared by the searches left: what a fast class leaves over goes
@@ -778,7 +746,7 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
         fflush(stdout);
     }
     rr.seconds = timer_now() - start;
-    rr.interrupted = stop_signal != 0;
+    rr.interrupted = cli_stop_signal != 0;
     int failed = o->validate ? tune_report_print_validation(stdout, &rr) : 0;
 
     char why[300];
@@ -797,14 +765,14 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
     } else {
         printf("%sreport: %s\ncurve: %s\n", o->validate ? "\n" : "", p->report, p->curve);
     }
-    if (stop_signal) {
+    if (cli_stop_signal) {
         if (o->no_cache)
             fprintf(stderr, "interrupted: nothing is cached (--no-cache), so a new run starts "
                             "over\n");
         else
             fprintf(stderr, "interrupted: %ld evaluations are cached in %s; run the same "
                             "command again to resume\n", t->cached, p->cache_dir);
-        return 128 + stop_signal;
+        return 128 + cli_stop_signal;
     }
     return written && !untuned && !failed ? EXIT_OK : EXIT_FAILED;
 }
@@ -847,7 +815,7 @@ int cmd_tune(int argc, char **argv)
         return check_profile();
 
     energy_meter meter;
-    int have_meter = open_meter(o.energy, &meter);
+    int have_meter = cli_open_meter(CMD, o.energy, &meter);
     if (have_meter < 0)
         return EXIT_FAILED;
     tune_run t = {.o = &o, .p = &p, .meter = have_meter ? &meter : NULL};
@@ -860,15 +828,8 @@ int cmd_tune(int argc, char **argv)
         if (!(classes = calloc((size_t)total, sizeof *classes))) {
             cli_error(CMD, "out of memory");
         } else {
-            if (have_meter && meter.set_scope)
-                meter.set_scope(&meter, p.threads); /* the model charges the team's vCPUs */
             objective_labels(&t);
-            struct sigaction sa = {0};
-            sa.sa_handler = on_signal;
-            sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends the program at once */
-            sigemptyset(&sa.sa_mask);
-            sigaction(SIGINT, &sa, NULL);
-            sigaction(SIGTERM, &sa, NULL);
+            cli_catch_stop_signals();
             status = run_classes(&t, classes, total);
             for (int i = 0; i < total; i++)
                 tune_class_report_free(&classes[i]);
