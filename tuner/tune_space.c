@@ -66,6 +66,15 @@ static fw_kernel_kind class_kind(fw_shape_class cls)
                                     : FW_KIND_GEMM;
 }
 
+/* Dimension names, as point keys and cache files show them. */
+static const char *const knob_names[] = {
+    [TUNE_KNOB_KERNEL] = "kernel",       [TUNE_KNOB_MC] = "mc",
+    [TUNE_KNOB_KC] = "kc",               [TUNE_KNOB_NC] = "nc",
+    [TUNE_KNOB_WAYS] = "ways",           [TUNE_KNOB_BIND] = "bind",
+    [TUNE_KNOB_SKINNY_K] = "skinny_k",   [TUNE_KNOB_SKINNY_MN] = "skinny_mn",
+    [TUNE_KNOB_DIRECT] = "direct",       [TUNE_KNOB_MIN_PER_THREAD] = "min_per_thread",
+};
+
 static int *kernel_field(fw_config *cfg, fw_shape_class cls)
 {
     return cls == FW_CLASS_GEMV_N ? &cfg->gemv_n_kernel
@@ -73,10 +82,41 @@ static int *kernel_field(fw_config *cfg, fw_shape_class cls)
                                     : &cfg->gemm_kernel;
 }
 
-static int kernel_of(const fw_config *cfg, fw_shape_class cls)
+/* The value knob has in cfg, as its dimension holds it. */
+static long knob_get(const fw_config *cfg, fw_shape_class cls, tune_knob knob)
 {
-    fw_config copy = *cfg;
-    return *kernel_field(&copy, cls);
+    switch (knob) {
+    case TUNE_KNOB_KERNEL:
+        return cls == FW_CLASS_GEMV_N ? cfg->gemv_n_kernel
+               : cls == FW_CLASS_GEMV_T ? cfg->gemv_t_kernel
+                                        : cfg->gemm_kernel;
+    case TUNE_KNOB_MC: return cfg->mc;
+    case TUNE_KNOB_KC: return cfg->kc;
+    case TUNE_KNOB_NC: return cfg->nc;
+    case TUNE_KNOB_WAYS: return ways_pack(cfg->jc_ways, cfg->ic_ways, cfg->jr_ways);
+    case TUNE_KNOB_BIND: return cfg->bind;
+    case TUNE_KNOB_SKINNY_K: return cfg->skinny_k;
+    case TUNE_KNOB_SKINNY_MN: return cfg->skinny_mn;
+    case TUNE_KNOB_DIRECT: return (long)cfg->direct_max_mnk;
+    case TUNE_KNOB_MIN_PER_THREAD: return cfg->gemv_min_per_thread;
+    }
+    return 0;
+}
+
+static void knob_set(fw_config *cfg, fw_shape_class cls, tune_knob knob, long v)
+{
+    switch (knob) {
+    case TUNE_KNOB_KERNEL: *kernel_field(cfg, cls) = (int)v; break;
+    case TUNE_KNOB_MC: cfg->mc = (int)v; break;
+    case TUNE_KNOB_KC: cfg->kc = (int)v; break;
+    case TUNE_KNOB_NC: cfg->nc = (int)v; break;
+    case TUNE_KNOB_WAYS: ways_unpack(v, &cfg->jc_ways, &cfg->ic_ways, &cfg->jr_ways); break;
+    case TUNE_KNOB_BIND: cfg->bind = (int)v; break;
+    case TUNE_KNOB_SKINNY_K: cfg->skinny_k = (int)v; break;
+    case TUNE_KNOB_SKINNY_MN: cfg->skinny_mn = (int)v; break;
+    case TUNE_KNOB_DIRECT: cfg->direct_max_mnk = (double)v; break;
+    case TUNE_KNOB_MIN_PER_THREAD: cfg->gemv_min_per_thread = v; break;
+    }
 }
 
 static long gcd(long a, long b) { return b ? gcd(b, a % b) : a; }
@@ -103,16 +143,19 @@ static int point_valid(const space *s, const int *point, void *ctx)
     return 1;
 }
 
-static int add(tune_space *ts, const char *name, const value_list *l, char *why, size_t wlen)
+static int add(tune_space *ts, tune_knob knob, const value_list *l, char *why, size_t wlen)
 {
-    return space_add_dim(&ts->s, name, l->v, l->n, why, wlen);
+    if (space_add_dim(&ts->s, knob_names[knob], l->v, l->n, why, wlen))
+        return -1;
+    ts->knob[ts->s.ndims - 1] = knob;
+    return 0;
 }
 
 static int add_kernels(tune_space *ts, int reduced, char *why, size_t wlen)
 {
     value_list l = {.n = 0};
     fw_kernel_kind kind = class_kind(ts->cls);
-    const fw_kernel_info *seed = fw_kernel_at(kernel_of(&ts->model, ts->cls));
+    const fw_kernel_info *seed = fw_kernel_at((int)knob_get(&ts->model, ts->cls, TUNE_KNOB_KERNEL));
     for (int i = 0; i < fw_kernel_count(); i++) {
         const fw_kernel_info *k = fw_kernel_at(i);
         if (k->kind == kind && k->prec == ts->prec && fw_kernel_supported(i) &&
@@ -124,7 +167,7 @@ static int add_kernels(tune_space *ts, int reduced, char *why, size_t wlen)
                  kind == FW_KIND_GEMM ? "GEMM" : "GEMV");
         return -1;
     }
-    return add(ts, "kernel", &l, why, wlen);
+    return add(ts, TUNE_KNOB_KERNEL, &l, why, wlen);
 }
 
 /* MC values: the grid, or in a reduced space four multiples of the least common multiple
@@ -135,7 +178,7 @@ static int add_mc(tune_space *ts, int reduced, char *why, size_t wlen)
     if (!reduced) {
         list_grid(&l, mc_grid, COUNT(mc_grid), ts->model.mc);
     } else {
-        const space_dim *kd = &ts->s.dim[space_dim_index(&ts->s, "kernel")];
+        const space_dim *kd = &ts->s.dim[space_dim_index(&ts->s, knob_names[TUNE_KNOB_KERNEL])];
         long unit = 1;
         for (int i = 0; i < kd->count; i++) {
             long mr = fw_kernel_at((int)kd->values[i])->mr;
@@ -146,7 +189,7 @@ static int add_mc(tune_space *ts, int reduced, char *why, size_t wlen)
             list_add(&l, unit * f);
         list_add(&l, ts->model.mc);
     }
-    return add(ts, "mc", &l, why, wlen);
+    return add(ts, TUNE_KNOB_MC, &l, why, wlen);
 }
 
 static int add_layouts(tune_space *ts, int reduced, char *why, size_t wlen)
@@ -159,12 +202,12 @@ static int add_layouts(tune_space *ts, int reduced, char *why, size_t wlen)
         for (int ic = 1; jc * ic <= ts->threads; ic++)
             if (ts->threads % (jc * ic) == 0 && (!reduced || ts->threads / (jc * ic) == 1))
                 list_add(&l, ways_pack(jc, ic, ts->threads / (jc * ic)));
-    if (add(ts, "ways", &l, why, wlen))
+    if (add(ts, TUNE_KNOB_WAYS, &l, why, wlen))
         return -1;
     if (reduced)
         return 0;
     value_list bind = {.v = {FW_BIND_SPREAD, FW_BIND_COMPACT}, .n = 2};
-    return add(ts, "bind", &bind, why, wlen);
+    return add(ts, TUNE_KNOB_BIND, &bind, why, wlen);
 }
 
 static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
@@ -176,10 +219,10 @@ static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
     case FW_CLASS_GEMV_N:
     case FW_CLASS_GEMV_T:
         list_grid(&l, gemv_grid, COUNT(gemv_grid), ts->model.gemv_min_per_thread);
-        return add(ts, "min_per_thread", &l, why, wlen);
+        return add(ts, TUNE_KNOB_MIN_PER_THREAD, &l, why, wlen);
     case FW_CLASS_SMALL: /* one block at most: the blocking does not matter, the path does */
         list_grid(&l, direct_grid, COUNT(direct_grid), (long)ts->model.direct_max_mnk);
-        return add(ts, "direct", &l, why, wlen);
+        return add(ts, TUNE_KNOB_DIRECT, &l, why, wlen);
     default:
         break;
     }
@@ -192,49 +235,24 @@ static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
         list_grid(&l, kc_reduced, COUNT(kc_reduced), ts->model.kc);
     else
         list_grid(&l, kc_grid, COUNT(kc_grid), ts->model.kc);
-    if (!(reduced && ts->cls == FW_CLASS_SKINNY_K) && add(ts, "kc", &l, why, wlen))
+    if (!(reduced && ts->cls == FW_CLASS_SKINNY_K) && add(ts, TUNE_KNOB_KC, &l, why, wlen))
         return -1;
     if (!reduced) {
         list_grid(&l, nc_grid, COUNT(nc_grid), ts->model.nc);
-        if (add(ts, "nc", &l, why, wlen))
+        if (add(ts, TUNE_KNOB_NC, &l, why, wlen))
             return -1;
     }
     if (add_layouts(ts, reduced, why, wlen))
         return -1;
     if (ts->cls == FW_CLASS_SKINNY_K) {
         list_grid(&l, skinny_k_grid, COUNT(skinny_k_grid), ts->model.skinny_k);
-        return add(ts, "skinny_k", &l, why, wlen);
+        return add(ts, TUNE_KNOB_SKINNY_K, &l, why, wlen);
     }
     if (ts->cls == FW_CLASS_SKINNY_M || ts->cls == FW_CLASS_SKINNY_N) {
         list_grid(&l, skinny_mn_grid, COUNT(skinny_mn_grid), ts->model.skinny_mn);
-        return add(ts, "skinny_mn", &l, why, wlen);
+        return add(ts, TUNE_KNOB_SKINNY_MN, &l, why, wlen);
     }
     return 0;
-}
-
-/* The model's value of every dimension: the seed. */
-static long model_value(const tune_space *ts, const char *dim)
-{
-    const fw_config *m = &ts->model;
-    if (!strcmp(dim, "kernel"))
-        return kernel_of(m, ts->cls);
-    if (!strcmp(dim, "mc"))
-        return m->mc;
-    if (!strcmp(dim, "kc"))
-        return m->kc;
-    if (!strcmp(dim, "nc"))
-        return m->nc;
-    if (!strcmp(dim, "bind"))
-        return m->bind;
-    if (!strcmp(dim, "skinny_k"))
-        return m->skinny_k;
-    if (!strcmp(dim, "skinny_mn"))
-        return m->skinny_mn;
-    if (!strcmp(dim, "direct"))
-        return (long)m->direct_max_mnk;
-    if (!strcmp(dim, "min_per_thread"))
-        return m->gemv_min_per_thread;
-    return 0; /* ways: the library chooses */
 }
 
 int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int threads,
@@ -251,7 +269,6 @@ int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int 
     ts->threads = threads;
     fw_model_config(prec, &ts->model);
     const fw_cache_info *ci = fw_caches();
-    ts->l1 = ci->level[0].size;
     ts->l2 = ci->level[1].size;
     ts->l3 = ci->level[2].size;
     if (build_dims(ts, reduced, why, wlen))
@@ -259,11 +276,11 @@ int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int 
     space_set_valid(&ts->s, point_valid, ts);
     /* Kernels are listed in registry order and layouts as packed numbers: neither order
      * says which values are alike. */
-    space_set_categorical(&ts->s, "kernel");
-    space_set_categorical(&ts->s, "ways");
+    space_set_categorical(&ts->s, knob_names[TUNE_KNOB_KERNEL]);
+    space_set_categorical(&ts->s, knob_names[TUNE_KNOB_WAYS]);
     long seed[SPACE_MAX_DIMS];
     for (int d = 0; d < ts->s.ndims; d++)
-        seed[d] = model_value(ts, ts->s.dim[d].name);
+        seed[d] = knob_get(&ts->model, cls, ts->knob[d]); /* the model's value: the seed */
     if (space_set_seed(&ts->s, seed, why, wlen))
         goto fail;
     return 0;
@@ -277,30 +294,8 @@ void tune_space_free(tune_space *ts) { space_free(&ts->s); }
 void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg)
 {
     *cfg = ts->model;
-    for (int d = 0; d < ts->s.ndims; d++) {
-        const char *dim = ts->s.dim[d].name;
-        long v = space_value(&ts->s, point, d);
-        if (!strcmp(dim, "kernel"))
-            *kernel_field(cfg, ts->cls) = (int)v;
-        else if (!strcmp(dim, "mc"))
-            cfg->mc = (int)v;
-        else if (!strcmp(dim, "kc"))
-            cfg->kc = (int)v;
-        else if (!strcmp(dim, "nc"))
-            cfg->nc = (int)v;
-        else if (!strcmp(dim, "ways"))
-            ways_unpack(v, &cfg->jc_ways, &cfg->ic_ways, &cfg->jr_ways);
-        else if (!strcmp(dim, "bind"))
-            cfg->bind = (int)v;
-        else if (!strcmp(dim, "skinny_k"))
-            cfg->skinny_k = (int)v;
-        else if (!strcmp(dim, "skinny_mn"))
-            cfg->skinny_mn = (int)v;
-        else if (!strcmp(dim, "direct"))
-            cfg->direct_max_mnk = (double)v;
-        else if (!strcmp(dim, "min_per_thread"))
-            cfg->gemv_min_per_thread = v;
-    }
+    for (int d = 0; d < ts->s.ndims; d++)
+        knob_set(cfg, ts->cls, ts->knob[d], space_value(&ts->s, point, d));
     /* NC need not be a grid value's divisor: it is rounded down to whole tiles of NR. */
     const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
     if (k && cfg->nc % k->nr)
@@ -311,7 +306,7 @@ void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config
                           char *buf, size_t len)
 {
     (void)prec;
-    const fw_kernel_info *k = fw_kernel_at(kernel_of(cfg, cls));
+    const fw_kernel_info *k = fw_kernel_at((int)knob_get(cfg, cls, TUNE_KNOB_KERNEL));
     const char *name = k ? k->name : "none";
     if (cls == FW_CLASS_GEMV_N || cls == FW_CLASS_GEMV_T) {
         snprintf(buf, len, "%s min_per_thread=%ld", name, cfg->gemv_min_per_thread);

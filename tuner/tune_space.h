@@ -9,13 +9,29 @@
 #include "flopwatt.h"
 #include "space.h"
 
+/* The fw_config field a dimension sets (the class's kernel field for TUNE_KNOB_KERNEL; the
+ * three ways packed into one number for TUNE_KNOB_WAYS). */
+typedef enum {
+    TUNE_KNOB_KERNEL,
+    TUNE_KNOB_MC,
+    TUNE_KNOB_KC,
+    TUNE_KNOB_NC,
+    TUNE_KNOB_WAYS,
+    TUNE_KNOB_BIND,
+    TUNE_KNOB_SKINNY_K,
+    TUNE_KNOB_SKINNY_MN,
+    TUNE_KNOB_DIRECT,
+    TUNE_KNOB_MIN_PER_THREAD,
+} tune_knob;
+
 typedef struct tune_space {
     space s;            /* its validity predicate points back here: do not move a built one */
+    tune_knob knob[SPACE_MAX_DIMS]; /* what each dimension of s sets */
     fw_precision prec;
     fw_shape_class cls;
     int threads;        /* team size the layouts are factorisations of */
     fw_config model;    /* the seed: fw_model_config */
-    long l1, l2, l3;    /* bytes per core the blocks must fit in (0: not checked) */
+    long l2, l3;        /* bytes per core the blocks must fit in (0: not checked) */
 } tune_space;
 
 /* Builds the space of prec and cls for a team of threads. Reduced spaces keep a few values
