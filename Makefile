@@ -1,6 +1,9 @@
 # flopwatt build. Everything lands under $(BUILD) ($(BUILD)/asan with SANITIZE=1); sources are found by wildcard, so adding a
 # kernel is adding a file (and its registry line), never editing this file.
 
+# Plain `make` builds the library and the CLI (rules with explicit targets come before `all`).
+.DEFAULT_GOAL := all
+
 BUILD    ?= build
 ARCH     := $(shell uname -m)
 OPT      ?= -O3
