@@ -13,64 +13,41 @@
  * Every thread walks the same number of jc and ic iterations (idle where its range is
  * exhausted) so that OpenMP team barriers separate packing from computing. */
 
-/* Packs rows [0, mc) x depth [0, kc) of op(A) into ceil(mc/MR) micro-panels; rows past mc
- * are zero so the microkernel can run full tiles. Panels [first, last) only. */
-static void FW_NAME(pack_a_panels)(const FW_T *a, long rs, long cs, long mc, long kc, int mr,
-                                   long first, long last, FW_T *dst)
+/* Packs a len x depth operand, element (i, p) at src[i*s_i + p*s_p], into w-wide
+ * micro-panels: panel q holds rows [q*w, q*w + w) depth-major, rows past len zero, so the
+ * microkernel can run full tiles. A packs as rows x k into MR panels, B as columns x k into
+ * NR panels. Panels [first, last) only.
+ * The loop order follows the source: with unit s_i every depth step reads one contiguous
+ * run across all the panels (one long stream, not many short ones a page apart); otherwise
+ * each panel reads its w rows side by side, w streams along the depth. */
+static void FW_NAME(pack_panels)(const FW_T *restrict src, long s_i, long s_p, long len,
+                                 long depth, int w, long first, long last, FW_T *restrict dst)
 {
-    for (long panel = first; panel < last; panel++) {
-        long i0 = panel * mr, rows = mc - i0 < mr ? mc - i0 : mr;
-        FW_T *d = dst + panel * mr * kc;
-        const FW_T *src = a + i0 * rs;
-        if (rs == 1) {
-            for (long p = 0; p < kc; p++) {
-                const FW_T *col = src + p * cs;
+    if (s_i == 1) {
+        for (long p = 0; p < depth; p++) {
+            const FW_T *run = src + p * s_p;
+            for (long q = first; q < last; q++) {
+                long i0 = q * w, rows = len - i0 < w ? len - i0 : w;
+                FW_T *d = dst + (q * depth + p) * w;
                 long i = 0;
                 for (; i < rows; i++)
-                    d[p * mr + i] = col[i];
-                for (; i < mr; i++)
-                    d[p * mr + i] = 0;
-            }
-        } else {
-            for (long p = 0; p < kc; p++) {
-                long i = 0;
-                for (; i < rows; i++)
-                    d[p * mr + i] = src[i * rs + p * cs];
-                for (; i < mr; i++)
-                    d[p * mr + i] = 0;
+                    d[i] = run[i0 + i];
+                for (; i < w; i++)
+                    d[i] = 0;
             }
         }
+        return;
     }
-}
-
-/* Packs depth [0, kc) x columns [0, nc) of op(B) into NR-wide micro-panels, zero beyond nc. */
-static void FW_NAME(pack_b_panels)(const FW_T *b, long rs, long cs, long kc, long nc, int nr,
-                                   long first, long last, FW_T *dst)
-{
-    for (long panel = first; panel < last; panel++) {
-        long j0 = panel * nr, cols = nc - j0 < nr ? nc - j0 : nr;
-        FW_T *d = dst + panel * nr * kc;
-        const FW_T *src = b + j0 * cs;
-        if (cs == 1) {
-            for (long p = 0; p < kc; p++) {
-                const FW_T *row = src + p * rs;
-                long j = 0;
-                for (; j < cols; j++)
-                    d[p * nr + j] = row[j];
-                for (; j < nr; j++)
-                    d[p * nr + j] = 0;
-            }
-        } else {
-            for (long j = 0; j < nr; j++) {
-                if (j < cols) {
-                    const FW_T *col = src + j * cs;
-                    for (long p = 0; p < kc; p++)
-                        d[p * nr + j] = col[p * rs];
-                } else {
-                    for (long p = 0; p < kc; p++)
-                        d[p * nr + j] = 0;
-                }
-            }
+    for (long q = first; q < last; q++) {
+        long i0 = q * w, rows = len - i0 < w ? len - i0 : w;
+        const FW_T *s = src + i0 * s_i;
+        FW_T *d = dst + q * depth * w;
+        for (long p = 0; p < depth; p++) {
+            long i = 0;
+            for (; i < rows; i++)
+                d[p * w + i] = s[i * s_i + p * s_p];
+            for (; i < w; i++)
+                d[p * w + i] = 0;
         }
     }
 }
@@ -150,8 +127,8 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
             if (pl->pack_b) {
                 long first, last;
                 FW_NAME(split)(npanels, 1, in_jc, tid - jc_leader, &first, &last);
-                FW_NAME(pack_b_panels)(B + pc * p->rs_b + jc * p->cs_b, p->rs_b, p->cs_b, kcur,
-                                       ncur, nr, first, last, bbuf);
+                FW_NAME(pack_panels)(B + pc * p->rs_b + jc * p->cs_b, p->cs_b, p->rs_b, ncur,
+                                     kcur, nr, first, last, bbuf);
                 if (team > 1) {
 #pragma omp barrier
                 }
@@ -162,8 +139,8 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
                 long mpanels = (mcur + mr - 1) / mr;
                 long first, last;
                 FW_NAME(split)(mpanels, 1, pl->jr_ways, jr_id, &first, &last);
-                FW_NAME(pack_a_panels)(A + ic * p->rs_a + pc * p->cs_a, p->rs_a, p->cs_a, mcur,
-                                       kcur, mr, first, last, abuf);
+                FW_NAME(pack_panels)(A + ic * p->rs_a + pc * p->cs_a, p->rs_a, p->cs_a, mcur, kcur,
+                                     mr, first, last, abuf);
                 if (team > 1) {
 #pragma omp barrier
                 }
@@ -184,7 +161,7 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
                         if (ncols < nr) {
                             /* The microkernel reads NR columns: copy a partial panel. */
                             FW_T *edge = fw_thread_buffer(1, (size_t)kcur * nr * sizeof(FW_T));
-                            FW_NAME(pack_b_panels)(bpanel, brs, bcs, kcur, ncols, nr, 0, 1, edge);
+                            FW_NAME(pack_panels)(bpanel, bcs, brs, ncols, kcur, nr, 0, 1, edge);
                             bpanel = edge;
                             brs = nr;
                             bcs = 1;
