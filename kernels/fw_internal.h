@@ -53,7 +53,13 @@ typedef struct fw_kernel {
     } fn;
 } fw_kernel;
 
-const fw_kernel *fw_kernel_get(int index);
+/* The registry (registry.c). Every call looks its kernel up, so the lookup is inline. */
+extern const fw_kernel fw_registry[];
+extern const int fw_registry_size;
+static inline const fw_kernel *fw_kernel_get(int index)
+{
+    return index >= 0 && index < fw_registry_size ? &fw_registry[index] : NULL;
+}
 
 /* CPU features, as detected by CPUID with the OS's consent (XGETBV). */
 enum {
@@ -80,6 +86,8 @@ static inline size_t fw_elem_size(fw_precision p) { return p == FW_F64 ? sizeof(
 /* The tuned profile loaded for this process (see fw_profile_in_use), or NULL: every
  * configuration in it has passed fw_config_check. */
 const fw_profile *fw_profile_loaded(void);
+/* fw_class_config without the copy: the configuration plain calls of a class run with. */
+const fw_config *fw_class_config_ref(fw_precision prec, fw_shape_class cls);
 
 /* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);

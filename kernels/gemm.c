@@ -65,11 +65,9 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
     int bad = check_gemm_args(layout, ta, tb, m, n, k, lda, ldb, ldc);
     if (bad)
         return bad;
-    fw_config defaults;
-    if (!cfg) {
-        fw_class_config(prec, fw_gemm_class(m, n, k), &defaults);
-        cfg = &defaults;
-    } else if (fw_config_check(prec, cfg, NULL, 0) != 0) {
+    if (!cfg)
+        cfg = fw_class_config_ref(prec, fw_gemm_class(m, n, k));
+    else if (fw_config_check(prec, cfg, NULL, 0) != 0) {
         return 15;
     }
     if (m == 0 || n == 0 || ((alpha_zero || k == 0) && beta_one))

@@ -72,14 +72,19 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
         transpose_problem(p);
     plan->ukr = fw_kernel_get(cfg->gemm_kernel);
     const double mnk = (double)p->m * (double)p->n * (double)p->k;
-    int threads = omp_in_parallel() ? 1 : cfg->threads ? cfg->threads : fw_default_threads();
-    /* Each thread needs at least a direct-path-sized share to pay for the team, so like
-     * OpenBLAS's setting the count is a maximum. */
-    if (cfg->direct_max_mnk > 0 && mnk / cfg->direct_max_mnk < threads)
-        threads = mnk / cfg->direct_max_mnk > 1 ? (int)(mnk / cfg->direct_max_mnk) : 1;
-    /* On one thread the direct path beats packing far beyond direct_max_mnk (f64 up to
-     * ~300^3 on Zen 5), so a problem below two shares runs direct. */
-    int direct = mnk <= cfg->direct_max_mnk || (threads == 1 && mnk < 2 * cfg->direct_max_mnk);
+    /* Decided before the thread count, which small calls never need to look up. */
+    int direct = mnk <= cfg->direct_max_mnk;
+    int threads = 1;
+    if (!direct) {
+        threads = omp_in_parallel() ? 1 : cfg->threads ? cfg->threads : fw_default_threads();
+        /* Each thread needs at least a direct-path-sized share to pay for the team, so like
+         * OpenBLAS's setting the count is a maximum. */
+        if (cfg->direct_max_mnk > 0 && mnk / cfg->direct_max_mnk < threads)
+            threads = mnk / cfg->direct_max_mnk > 1 ? (int)(mnk / cfg->direct_max_mnk) : 1;
+        /* On one thread the direct path beats packing far beyond direct_max_mnk (f64 up to
+         * ~300^3 on Zen 5), so a problem below two shares runs direct. */
+        direct = threads == 1 && mnk < 2 * cfg->direct_max_mnk;
+    }
     /* The direct path writes C in place, column by column, and needs nothing else. */
     plan->direct = direct && p->rs_c == 1;
     if (plan->direct) {

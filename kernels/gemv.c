@@ -210,11 +210,8 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
     if (m == 0 || n == 0 || (is_value(prec, alpha, 0.0) && is_value(prec, beta, 1.0)))
         return 0;
 
-    fw_config defaults;
-    if (!cfg) {
-        fw_class_config(prec, fw_gemv_class(layout, ta), &defaults);
-        cfg = &defaults;
-    }
+    if (!cfg)
+        cfg = fw_class_config_ref(prec, fw_gemv_class(layout, ta));
 
     const int trans = ta != FW_NO_TRANS;
     const size_t esz = fw_elem_size(prec);

@@ -29,7 +29,7 @@
 #define FW_ISA_AVX2_FEATURES FW_CPU_NEEDS_AVX2
 #define FW_ISA_GENERIC_FEATURES 0u
 
-static const fw_kernel registry[] = {
+const fw_kernel fw_registry[] = {
 #if defined(__x86_64__)
 #include "avx512/kernels.def"
 #include "avx2/kernels.def"
@@ -37,12 +37,9 @@ static const fw_kernel registry[] = {
 #include "generic/kernels.def"
 };
 
-int fw_kernel_count(void) { return (int)(sizeof registry / sizeof registry[0]); }
+const int fw_registry_size = (int)(sizeof fw_registry / sizeof fw_registry[0]);
 
-const fw_kernel *fw_kernel_get(int index)
-{
-    return index >= 0 && index < fw_kernel_count() ? &registry[index] : NULL;
-}
+int fw_kernel_count(void) { return fw_registry_size; }
 
 const fw_kernel_info *fw_kernel_at(int index)
 {
@@ -53,7 +50,7 @@ const fw_kernel_info *fw_kernel_at(int index)
 int fw_kernel_find(const char *name)
 {
     for (int i = 0; name && i < fw_kernel_count(); i++)
-        if (strcmp(registry[i].info.name, name) == 0)
+        if (strcmp(fw_registry[i].info.name, name) == 0)
             return i;
     return -1;
 }
@@ -67,7 +64,7 @@ int fw_kernel_supported(int index)
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa)
 {
     for (int i = 0; i < fw_kernel_count(); i++) {
-        const fw_kernel_info *k = &registry[i].info;
+        const fw_kernel_info *k = &fw_registry[i].info;
         if (k->kind == kind && k->prec == prec && k->isa == isa && fw_kernel_supported(i))
             return i;
     }
