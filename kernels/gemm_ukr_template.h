@@ -51,9 +51,9 @@
 #define FW_UKR_LANES_FULL(I) FW_VLEN
 #define FW_UKR_LANES_ROWS(I) lanes[I]
 
-/* One k step on the first NV vectors and NC columns of the tile (constants): A column at AP
- * read with LOAD, B(p, j) at BADDR(j). */
-#define FW_UKR_STEP(NV, NC, LOAD, AP, BADDR)                                                  \
+/* One k step on the first NV vectors and NC columns of the tile (constants), into the
+ * accumulators ACC: A column at AP read with LOAD, B(p, j) at BADDR(j). */
+#define FW_UKR_STEP_INTO(ACC, NV, NC, LOAD, AP, BADDR)                                        \
     do {                                                                                      \
         fw_vec av_[FW_MV];                                                                    \
         _Pragma("GCC unroll 64") for (int i_ = 0; i_ < (NV); i_++)                            \
@@ -61,15 +61,17 @@
         _Pragma("GCC unroll 64") for (int j_ = 0; j_ < (NC); j_++) {                          \
             fw_vec bv_ = fw_vbcast(BADDR(j_));                                                \
             _Pragma("GCC unroll 64") for (int i_ = 0; i_ < (NV); i_++)                        \
-                acc[j_][i_] = fw_vfma(av_[i_], bv_, acc[j_][i_]);                             \
+                ACC[j_][i_] = fw_vfma(av_[i_], bv_, ACC[j_][i_]);                             \
         }                                                                                     \
     } while (0)
+#define FW_UKR_STEP(NV, NC, LOAD, AP, BADDR) FW_UKR_STEP_INTO(acc, NV, NC, LOAD, AP, BADDR)
 
 /* B addresses of the k loops below: row u_ of a row-contiguous block, a column of a group of
  * four, a column of the direct twin (clamped) at row offset pb. */
 #define FW_UKR_B_ROW(J) (b + u_ * rs_ + (J))
 #define FW_UKR_B_GROUP(J) (bg[(J) / 4] + ((J) % 4) * cs_b)
 #define FW_UKR_B_CLAMPED(J) (bc[J] + pb)
+#define FW_UKR_B_CLAMPED_NEXT(J) (bc[J] + pb + rs_b)
 
 #define FW_UKR_ZERO_ACC()                                                                     \
     fw_vec acc[FW_NR][FW_MV];                                                                 \
@@ -200,11 +202,35 @@ void FW_UKR_NAME(long k, const void *alpha_, const void *a_, const void *b_, lon
     FW_UKR_UPDATE_C(FW_UKR_LANES_FULL, FW_MV, FW_NR);
 }
 
-/* The direct twin's k loop on the first NV vectors and NC columns. */
+/* Independent FMA chains a core needs to keep its FMA pipes busy: latency 4 x 2 pipes on
+ * Zen 4/5 and Skylake-SP. */
+#ifndef FW_UKR_CHAINS
+#define FW_UKR_CHAINS 8
+#endif
+/* The direct twin's k loop on the first NV vectors and NC columns. A corner with fewer
+ * accumulators than chains (a 8x8 problem on a 32x6 tile runs 6, then 2) waits on FMA latency
+ * every step: there the even and odd steps go to two sets, added at the end, when both fit in
+ * the registers with the A vectors and a broadcast. */
 #define FW_UKR_DIRECT_KLOOP(NV, NC)                                                           \
     do {                                                                                      \
-        long pb = 0;                                                                          \
-        for (long p_ = 0; p_ < k; p_++) {                                                     \
+        long pb = 0, p_ = 0;                                                                  \
+        if ((NV) * (NC) < FW_UKR_CHAINS && 2 * (NV) * (NC) + (NV) + 1 <= FW_VREGS) {          \
+            fw_vec acc2[FW_NR][FW_MV];                                                        \
+            _Pragma("GCC unroll 64") for (int j_ = 0; j_ < (NC); j_++)                        \
+                _Pragma("GCC unroll 64") for (int i_ = 0; i_ < (NV); i_++)                    \
+                    acc2[j_][i_] = fw_vzero();                                                \
+            for (; p_ + 2 <= k; p_ += 2) {                                                    \
+                FW_UKR_STEP_INTO(acc, NV, NC, FW_UKR_LOAD_ROWS, a, FW_UKR_B_CLAMPED);         \
+                FW_UKR_STEP_INTO(acc2, NV, NC, FW_UKR_LOAD_ROWS, a + lda,                     \
+                                 FW_UKR_B_CLAMPED_NEXT);                                      \
+                a += 2 * lda;                                                                 \
+                pb += 2 * rs_b;                                                               \
+            }                                                                                 \
+            _Pragma("GCC unroll 64") for (int j_ = 0; j_ < (NC); j_++)                        \
+                _Pragma("GCC unroll 64") for (int i_ = 0; i_ < (NV); i_++)                    \
+                    acc[j_][i_] = fw_vadd(acc[j_][i_], acc2[j_][i_]);                         \
+        }                                                                                     \
+        for (; p_ < k; p_++) {                                                                \
             FW_UKR_STEP(NV, NC, FW_UKR_LOAD_ROWS, a, FW_UKR_B_CLAMPED);                       \
             a += lda;                                                                         \
             pb += rs_b;                                                                       \
@@ -282,6 +308,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&FW_UKR_DIRECT), fw_gemm_
 #undef FW_UKR_NG
 #undef FW_UKR_LINE
 #undef FW_UKR_STEP
+#undef FW_UKR_STEP_INTO
+#undef FW_UKR_CHAINS
+#undef FW_UKR_B_CLAMPED_NEXT
 #undef FW_UKR_PREFETCH_A
 #undef FW_UKR_KLOOP_ROWS
 #undef FW_UKR_LOAD_FULL

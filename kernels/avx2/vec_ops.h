@@ -2,6 +2,9 @@
  * double precision, undefined for single. */
 #include <immintrin.h>
 
+/* Vector registers the templates may plan for (ymm0-15). */
+#define FW_VREGS 16
+
 #ifdef FW_DOUBLE
 typedef double fw_real;
 typedef __m256d fw_vec;

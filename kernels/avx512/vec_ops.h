@@ -2,6 +2,9 @@
  * double precision, undefined for single. */
 #include <immintrin.h>
 
+/* Vector registers the templates may plan for (zmm0-31). */
+#define FW_VREGS 32
+
 #ifdef FW_DOUBLE
 typedef double fw_real;
 typedef __m512d fw_vec;

@@ -1,5 +1,8 @@
 /* Vector operations for the kernel templates: portable C, one lane. The compiler may still
  * vectorise the templates' loops for whatever baseline it targets. */
+/* Vector registers the templates may plan for (the scalar FP registers of x86-64 and more than that elsewhere). */
+#define FW_VREGS 16
+
 #ifdef FW_DOUBLE
 typedef double fw_real;
 #else
