@@ -16,9 +16,17 @@ static void idle(double seconds)
 }
 
 /* Seconds for one batch of inner calls, or a negative value when a call failed. measured
- * batches are bracketed by the task's begin and end hooks. */
-static double batch(sampler_task *t, long inner, int measured)
+ * batches are bracketed by the task's begin and end hooks; prime untimed calls go first. */
+static double batch(sampler_task *t, long inner, int measured, int prime)
 {
+    /* Before the reset: the timed calls must start from the reset outputs. */
+    for (int i = 0; i < prime; i++) {
+        int rc = t->run(t->arg);
+        if (rc) {
+            t->error = rc;
+            return -1;
+        }
+    }
     if (t->reset)
         t->reset(t->arg);
     if (measured && t->begin)
@@ -45,7 +53,7 @@ static int calibrate(sampler_task *t, const sampler_opts *o)
     long inner = 1;
     double s = -1;
     for (int w = 0; w < o->warmups; w++)
-        if ((s = batch(t, 1, 0)) < 0)
+        if ((s = batch(t, 1, 0, 0)) < 0)
             return -1;
     /* A call clearly long enough on its own needs no calibration run (large GEMMs take
      * seconds); "clearly", because a first call also pays for thread start-up and
@@ -55,7 +63,7 @@ static int calibrate(sampler_task *t, const sampler_opts *o)
         return 0;
     }
     for (;;) {
-        s = batch(t, inner, 0);
+        s = batch(t, inner, 0, 0);
         if (s < 0)
             return -1;
         if (s >= o->min_batch_s || inner >= (1L << 24))
@@ -91,7 +99,7 @@ int sampler_run(sampler_task *tasks, int ntasks, const sampler_opts *opts, doubl
             if (opts->stop && *opts->stop)
                 return -2;
             idle(opts->gap_s);
-            double s = batch(&tasks[t], tasks[t].inner, 1);
+            double s = batch(&tasks[t], tasks[t].inner, 1, opts->prime);
             if (s < 0)
                 return -1;
             times[t][n] = s / (double)tasks[t].inner;

@@ -26,6 +26,8 @@ typedef struct sampler_opts {
     double min_total_s;  /* keep sampling until every task has measured this long */
     double gap_s;        /* idle time before each task's sample: lets the other task's
                             spinning worker threads go to sleep first */
+    int prime;           /* untimed calls before each sample, so it starts from the task's
+                            own cache state rather than whatever the task before it left */
     const volatile sig_atomic_t *stop; /* when set non-zero (by a signal handler), stop between
                                  batches; may be NULL */
 } sampler_opts;
