@@ -4,6 +4,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t)2 << 20)
 
 #define FW_BUFFER_SLOTS 2
 
@@ -40,7 +43,18 @@ void *fw_thread_buffer(int slot, size_t bytes)
         /* Round up to whole 4 KiB pages: aligned_alloc wants a multiple of the alignment,
          * and small growth steps would otherwise reallocate often. */
         size_t rounded = (bytes + 4095) & ~(size_t)4095;
-        tb->ptr[slot] = aligned_alloc(64, rounded);
+        /* A buffer of 2 MiB or more (the packed B panel) goes on transparent huge pages
+         * where the kernel allows them on request: the microkernels walk a new B
+         * micro-panel every few calls, and 4 KiB pages cost TLB misses there (1-5% on
+         * 2048^3 on 1 thread, interleaved against 4 KiB pages). */
+        if (rounded >= HUGE_PAGE) {
+            rounded = (rounded + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+            tb->ptr[slot] = aligned_alloc(HUGE_PAGE, rounded);
+            if (tb->ptr[slot])
+                madvise(tb->ptr[slot], rounded, MADV_HUGEPAGE);
+        } else {
+            tb->ptr[slot] = aligned_alloc(64, rounded);
+        }
         if (!tb->ptr[slot])
             abort();
         tb->size[slot] = rounded;
