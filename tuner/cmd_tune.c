@@ -190,8 +190,10 @@ static int plan_paths(const tune_opts *o, tune_plan *p)
     if (o->profile ? set_path(p->profile, "--profile", "%s", o->profile)
                    : set_path(p->profile, "--profile", "results/tuned/%s.json", id))
         return -1;
+    /* Evaluations hold for the library that measured them: a new revision starts afresh. */
     if (o->cache_dir ? set_path(p->cache_dir, "--cache-dir", "%s", o->cache_dir)
-                     : set_path(p->cache_dir, "--cache-dir", "results/tuned/.cache/%s", id))
+                     : set_path(p->cache_dir, "--cache-dir", "results/tuned/.cache/%s-%s", id,
+                                FW_GIT_REV))
         return -1;
     if (o->report ? set_path(p->report, "--report", "%s", o->report)
                   : set_path(p->report, "--report", "%.*s.%s.json",
@@ -795,7 +797,7 @@ int cmd_tune(int argc, char **argv)
         {"validate", OPT_FLAG, &o.validate, NULL, 0, 0, "check the default strategy against an exhaustive search of the reduced spaces (no budget; writes no profile)"},
         {"profile", OPT_STRING, &o.profile, NULL, 0, 0, "profile to write (results/tuned/<machine-id>.json)"},
         {"report", OPT_STRING, &o.report, NULL, 0, 0, "report to write (the profile's name, .report.json; --validate: .validate.json)"},
-        {"cache-dir", OPT_STRING, &o.cache_dir, NULL, 0, 0, "folder of the evaluation caches (results/tuned/.cache/<machine-id>)"},
+        {"cache-dir", OPT_STRING, &o.cache_dir, NULL, 0, 0, "folder of the evaluation caches (results/tuned/.cache/<machine-id>-<revision>)"},
         {"no-cache", OPT_FLAG, &o.no_cache, NULL, 0, 0, "keep evaluations in memory only (no resume)"},
         {"energy", OPT_STRING, &o.energy, NULL, 0, 0, "auto, none, or a backend: rapl-powercap, rapl-perf, papi-rapl, papi-powercap, model (auto)"},
         {"check", OPT_FLAG, &o.check, NULL, 0, 0, "say which profile the library uses; exit 1 when none matches this machine"},
