@@ -17,6 +17,8 @@
  *                    arm_implementer, arm_part (Arm MIDR fields as "0x41", "0xd40"; else null),
  *                    arch (uname machine), logical_cpus (online)}
  * isa                {active: ISA path the kernel library runs (FLOPWATT_ISA can force it),
+ *                    tuned_profile: path of the tuned profile the library loaded, or null
+ *                    when it runs the analytical model's defaults,
  *                    library_supported: {avx512, avx2, generic: bool},
  *                    flags_source: "/proc/cpuinfo flags" (x86), "/proc/cpuinfo Features"
  *                    (Arm) or null, flags: {name: bool} for the flags that matter to the

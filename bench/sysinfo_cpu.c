@@ -111,6 +111,7 @@ json_t *sysinfo_isa(const char *root)
         return NULL;
     }
     json_object_set_new(o, "active", json_string(fw_isa_name(fw_active_isa())));
+    json_object_set_new(o, "tuned_profile", sysinfo_string(fw_profile_in_use()));
     for (int i = FW_ISA_COUNT - 1; i >= 0; i--)
         json_object_set_new(lib, fw_isa_name((fw_isa)i), json_boolean(fw_isa_supported((fw_isa)i)));
     json_object_set_new(o, "library_supported", lib);

@@ -71,6 +71,8 @@ static void print_cpu(const json_t *info, FILE *f)
     json_object_foreach((json_t *)lib, key, v)
         if (json_is_true(v))
             fprintf(f, " %s", key);
+    fprintf(f, "\n  tuned profile: %s",
+            str(isa, "tuned_profile", "none (the analytical model's defaults)"));
     const json_t *flags = json_object_get(isa, "flags");
     fprintf(f, "\n  CPU flags (%s):", str(isa, "flags_source", "unreadable"));
     json_object_foreach((json_t *)flags, key, v)

@@ -16,6 +16,7 @@
 #include "../bench/sysinfo_id.h"
 #include "../bench/sysinfo_parts.h"
 #include "cli_run.h"
+#include "scratch.h"
 #include "testlib.h"
 
 static char fixtures[4096];
@@ -318,7 +319,8 @@ static void test_collect(void)
 
     json_t *isa = json_object_get(info, "isa");
     CHECK(has(isa, "active", JSON_STRING) && has(isa, "library_supported", JSON_OBJECT) &&
-              has(isa, "flags", JSON_OBJECT) && json_object_get(isa, "sve_vector_bits"),
+              has(isa, "flags", JSON_OBJECT) && json_object_get(isa, "sve_vector_bits") &&
+              json_object_get(isa, "tuned_profile") && string_or_null(isa, "tuned_profile"),
           "isa keys");
 
     json_t *t = json_object_get(info, "topology");
@@ -463,6 +465,44 @@ static void test_cli(void)
     cli_run(&r, ARGS("info", "--no-measure"));
     CHECK(r.status == 0 && strstr(r.out, "\nCPU\n") && strstr(r.out, "not measured"),
           "info --no-measure prints the readable form (exit %d)", r.status);
+
+    /* The profile in use, or that there is none. */
+    setenv("FLOPWATT_PROFILE", "none", 1);
+    cli_run(&r, ARGS("info", "--no-measure"));
+    CHECK(r.status == 0 && strstr(r.out, "tuned profile: none"), "FLOPWATT_PROFILE=none: %s",
+          r.out);
+    cli_run(&r, ARGS("info", "--json", "--no-measure"));
+    info = json_loads(r.out, 0, NULL);
+    CHECK(json_is_null(json_object_get(json_object_get(info, "isa"), "tuned_profile")),
+          "FLOPWATT_PROFILE=none: isa.tuned_profile is null");
+    json_decref(info);
+    /* A profile made for this machine, with the model's configuration for one class. */
+    char dir[4096], profile[4200], msg[300];
+    fw_profile p;
+    memset(&p, 0, sizeof p);
+    fw_machine_fingerprint(&p.machine);
+    p.threads = 1;
+    snprintf(p.objective, sizeof p.objective, "time");
+    snprintf(p.energy, sizeof p.energy, "none");
+    snprintf(p.created, sizeof p.created, "2026-11-24T10:00:00Z");
+    p.tuned[FW_F64][FW_CLASS_SQUARE] = 1;
+    fw_model_config(FW_F64, &p.cfg[FW_F64][FW_CLASS_SQUARE]);
+    if (CHECK(scratch_dir(dir, sizeof dir, "info") == 0, "scratch folder")) {
+        snprintf(profile, sizeof profile, "%s/here.json", dir);
+        if (CHECK(fw_profile_write(profile, &p, msg, sizeof msg) == 0, "profile: %s", msg)) {
+            setenv("FLOPWATT_PROFILE", profile, 1);
+            cli_run(&r, ARGS("info", "--json", "--no-measure"));
+            info = json_loads(r.out, 0, NULL);
+            CHECK(strcmp(sval(json_object_get(info, "isa"), "tuned_profile"), profile) == 0,
+                  "FLOPWATT_PROFILE=%s: isa.tuned_profile is %s", profile,
+                  sval(json_object_get(info, "isa"), "tuned_profile"));
+            json_decref(info);
+            cli_run(&r, ARGS("info", "--no-measure"));
+            CHECK(strstr(r.out, profile) != NULL, "info prints the profile's path");
+        }
+        scratch_remove(dir);
+    }
+    unsetenv("FLOPWATT_PROFILE");
 
     cli_run(&r, ARGS("info", "--quick", "--json"));
     info = json_loads(r.out, 0, NULL);
