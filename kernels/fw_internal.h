@@ -89,6 +89,12 @@ const fw_profile *fw_profile_loaded(void);
 /* fw_class_config without the copy: the configuration plain calls of a class run with. */
 const fw_config *fw_class_config_ref(fw_precision prec, fw_shape_class cls);
 
+/* The route a column-major call without transposes of this shape takes under cfg: what the
+ * thresholds decide (direct path or blocked, operands swapped, B packed or read in place,
+ * the thread split), as a number that differs exactly when one of those does. The tuner
+ * uses it to tell threshold values apart. */
+long fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg);
+
 /* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);
 

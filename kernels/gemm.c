@@ -111,3 +111,15 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
 
 FW_DEFINE_GEMM(s, float, FW_F32)
 FW_DEFINE_GEMM(d, double, FW_F64)
+
+long fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg)
+{
+    const long ld_a = m > 1 ? m : 1, ld_b = k > 1 ? k : 1;
+    fw_gemm_problem p = {.m = m, .n = n, .k = k, .rs_a = 1, .cs_a = ld_a, .rs_b = 1,
+                         .cs_b = ld_b, .rs_c = 1, .cs_c = ld_a};
+    fw_gemm_plan plan;
+    fw_gemm_plan_make(prec, &p, cfg, &plan);
+    const long w = FW_MAX_THREADS + 1;
+    long split = ((plan.threads * w + plan.jc_ways) * w + plan.ic_ways) * w + plan.jr_ways;
+    return split * 8 + plan.direct + 2 * plan.pack_b + 4 * (p.m != m);
+}

@@ -8,6 +8,7 @@
 
 #include "../tuner/tune_eval.h"
 #include "../tuner/tune_space.h"
+#include "fw_internal.h"
 #include "testlib.h"
 
 static void test_classes(void)
@@ -48,6 +49,44 @@ static int same_config(const fw_config *a, const fw_config *b)
 
 /* Every valid point of a reduced space (and a sample of a full one) is a configuration the
  * library accepts; the seed is the model's configuration. */
+/* A threshold dimension holds one value per route (fw_gemm_route) the class's shapes can
+ * take, the model's value among them: no two of its values time the same code. */
+static void check_thresholds(const tune_space *ts, const fw_config *model, const char *what)
+{
+    static const char *const names[] = {"direct", "skinny_k", "skinny_mn"};
+    const int(*shapes)[3];
+    const int nshapes = tune_class_shapes(ts->cls, &shapes);
+    for (size_t t = 0; t < sizeof names / sizeof names[0]; t++) {
+        int d = space_dim_index(&ts->s, names[t]);
+        if (d < 0)
+            continue;
+        const space_dim *dim = &ts->s.dim[d];
+        long routes[64][TUNE_MAX_SHAPES];
+        int model_seen = 0, same = 0;
+        for (int v = 0; v < dim->count && v < 64; v++) {
+            fw_config cfg = *model;
+            cfg.threads = ts->threads;
+            if (t == 0)
+                cfg.direct_max_mnk = (double)dim->values[v];
+            else if (t == 1)
+                cfg.skinny_k = (int)dim->values[v];
+            else
+                cfg.skinny_mn = (int)dim->values[v];
+            model_seen |= t == 0 ? (double)dim->values[v] == model->direct_max_mnk
+                          : t == 1 ? dim->values[v] == model->skinny_k
+                                   : dim->values[v] == model->skinny_mn;
+            for (int s = 0; s < nshapes; s++)
+                routes[v][s] = fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1],
+                                             shapes[s][2], &cfg);
+            for (int u = 0; u < v; u++)
+                same += memcmp(routes[u], routes[v], (size_t)nshapes * sizeof routes[v][0]) == 0;
+        }
+        CHECK(model_seen, "%s: %s holds the model's value", what, names[t]);
+        CHECK(same == 0 && dim->count >= 2, "%s: %s has %d values, %d pairs on one route", what,
+              names[t], dim->count, same);
+    }
+}
+
 static void check_space(fw_precision prec, fw_shape_class cls, int threads, int reduced)
 {
     tune_space ts;
@@ -83,9 +122,10 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
     }
     CHECK(checked > 0 && rejected == 0, "%s: %llu valid points checked, %llu rejected", what,
           (unsigned long long)checked, (unsigned long long)rejected);
-    if (reduced)
-        CHECK(valid <= 500, "%s: a reduced space stays small enough to search whole (%llu)",
+    if (reduced) /* about a minute of measurements on the development machine */
+        CHECK(valid <= 800, "%s: a reduced space stays small enough to search whole (%llu)",
               what, (unsigned long long)valid);
+    check_thresholds(&ts, &model, what);
     tune_space_free(&ts);
 }
 
@@ -104,6 +144,12 @@ static void test_spaces(void)
     /* auto, then every jc x ic x jr = 6: 1x1x6 1x2x3 1x3x2 1x6x1 2x1x3 2x3x1 3x1x2 3x2x1 6x1x1 */
     CHECK(d >= 0 && ts.s.dim[d].count == 10, "6 threads: auto and 9 layouts (%d)",
           d >= 0 ? ts.s.dim[d].count : -1);
+    tune_space_free(&ts);
+    /* n = 16: the skinny route (the model's 32) and the blocked one, nothing in between. */
+    CHECK(tune_space_build(&ts, FW_F32, FW_CLASS_SKINNY_N, 2, 0, why, sizeof why) == 0 &&
+              (d = space_dim_index(&ts.s, "skinny_mn")) >= 0 && ts.s.dim[d].count == 2 &&
+              ts.s.dim[d].values[0] == 8 && ts.s.dim[d].values[1] == 32,
+          "skinny_n searches skinny_mn over 8 and 32 only: %s", why);
     tune_space_free(&ts);
     CHECK(tune_space_build(&ts, FW_F64, FW_CLASS_SQUARE, 1, 0, why, sizeof why) == 0 &&
               space_dim_index(&ts.s, "ways") < 0 && space_dim_index(&ts.s, "bind") < 0,

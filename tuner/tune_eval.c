@@ -20,19 +20,6 @@ struct tune_eval {
     const volatile sig_atomic_t *stop;
 };
 
-/* m, n, k of each class's shapes (GEMV: m x n, k unused); a row ends at m == 0. */
-static const int class_shapes[FW_CLASS_COUNT][TUNE_MAX_SHAPES][3] = {
-    [FW_CLASS_SQUARE] = {{1000, 1000, 1000}, {1536, 1536, 1536}},
-    [FW_CLASS_SMALL] = {{8, 8, 8}, {16, 16, 16}, {24, 24, 24}, {32, 32, 32}, {48, 48, 48},
-                        {64, 64, 64}},
-    [FW_CLASS_SKINNY_K] = {{4096, 4096, 16}, {5000, 64, 64}},
-    [FW_CLASS_SKINNY_M] = {{16, 4096, 4096}},
-    [FW_CLASS_SKINNY_N] = {{4096, 16, 4096}},
-    /* 256^2 is where the thread count a GEMV takes (min_per_thread) starts to matter. */
-    [FW_CLASS_GEMV_N] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
-    [FW_CLASS_GEMV_T] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
-};
-
 /* Two outputs per shape: tune_eval_confirm times two configurations interleaved. */
 #define OUTPUTS 2
 
@@ -54,8 +41,10 @@ tune_eval *tune_eval_open(fw_precision prec, fw_shape_class cls, int threads,
     e->meter = meter;
     e->stop = stop;
     const int gemv = cls == FW_CLASS_GEMV_N || cls == FW_CLASS_GEMV_T;
-    for (int i = 0; i < TUNE_MAX_SHAPES && class_shapes[cls][i][0]; i++) {
-        const int *d = class_shapes[cls][i];
+    const int(*shapes)[3];
+    int count = tune_class_shapes(cls, &shapes);
+    for (int i = 0; i < count; i++) {
+        const int *d = shapes[i];
         blas_call *c = &e->calls[e->nshapes];
         *c = (blas_call){.op = gemv ? CALL_GEMV : CALL_GEMM, .prec = prec,
                          .layout = FW_COL_MAJOR,

@@ -12,8 +12,6 @@
 #include "search.h"
 #include "tune_space.h"
 
-#define TUNE_MAX_SHAPES 8
-
 typedef struct tune_eval tune_eval;
 
 /* Opens the evaluator of prec and cls at threads threads. meter (NULL: no energy) is read

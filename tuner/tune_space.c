@@ -3,6 +3,8 @@
  * the model default is measured under the same conditions as everything else. */
 #include "tune_space.h"
 
+#include "fw_internal.h" /* fw_gemm_route */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,30 @@ static const long direct_grid[] = {0, 8L * 8 * 8, 16L * 16 * 16, 24L * 24 * 24, 
 static const long gemv_grid[] = {4096, 16384, 32768, 65536, 131072, 262144, 524288, 1048576};
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+
+/* m, n, k of each class's shapes (GEMV: m x n, k unused); a row ends at m == 0. */
+static const int class_shapes[FW_CLASS_COUNT][TUNE_MAX_SHAPES][3] = {
+    [FW_CLASS_SQUARE] = {{1000, 1000, 1000}, {1536, 1536, 1536}},
+    [FW_CLASS_SMALL] = {{8, 8, 8}, {16, 16, 16}, {24, 24, 24}, {32, 32, 32}, {48, 48, 48},
+                        {64, 64, 64}},
+    [FW_CLASS_SKINNY_K] = {{4096, 4096, 16}, {5000, 64, 64}},
+    [FW_CLASS_SKINNY_M] = {{16, 4096, 4096}},
+    [FW_CLASS_SKINNY_N] = {{4096, 16, 4096}},
+    /* 256^2 is where the thread count a GEMV takes (min_per_thread) starts to matter. */
+    [FW_CLASS_GEMV_N] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
+    [FW_CLASS_GEMV_T] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
+};
+
+int tune_class_shapes(fw_shape_class cls, const int (**shapes)[3])
+{
+    int n = 0;
+    if ((unsigned)cls >= FW_CLASS_COUNT)
+        return 0;
+    while (n < TUNE_MAX_SHAPES && class_shapes[cls][n][0])
+        n++;
+    *shapes = class_shapes[cls];
+    return n;
+}
 
 /* A list of values under construction: a grid plus extra values, sorted, without repeats. */
 typedef struct { long v[64]; int n; } value_list;
@@ -143,6 +169,39 @@ static int point_valid(const space *s, const int *point, void *ctx)
     return 1;
 }
 
+/* A GEMM threshold's values that send every shape of the class down the same route (see
+ * fw_gemm_route) time the same code: only the one nearest the model's value stays. Without
+ * this a local search meets plateaus of equal points: for n = 16, skinny_mn 16 to 64 are one
+ * route and 0 or 8 the other, and a descent from the model's 32 did not reach the second. */
+static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_list *l)
+{
+    const int(*shapes)[3];
+    const int nshapes = tune_class_shapes(ts->cls, &shapes);
+    const long model = knob_get(&ts->model, ts->cls, knob);
+    long routes[COUNT(l->v)][TUNE_MAX_SHAPES], kept[COUNT(l->v)];
+    int groups = 0;
+    for (int i = 0; i < l->n; i++) {
+        fw_config cfg = ts->model;
+        knob_set(&cfg, ts->cls, knob, l->v[i]);
+        cfg.threads = ts->threads;
+        long r[TUNE_MAX_SHAPES];
+        for (int s = 0; s < nshapes; s++)
+            r[s] = fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg);
+        int g = 0;
+        while (g < groups && memcmp(routes[g], r, (size_t)nshapes * sizeof *r) != 0)
+            g++;
+        if (g == groups) {
+            memcpy(routes[groups], r, (size_t)nshapes * sizeof *r);
+            kept[groups++] = l->v[i];
+        } else if (labs(l->v[i] - model) < labs(kept[g] - model)) {
+            kept[g] = l->v[i];
+        }
+    }
+    l->n = 0;
+    for (int g = 0; g < groups; g++)
+        list_add(l, kept[g]);
+}
+
 static int add(tune_space *ts, tune_knob knob, const value_list *l, char *why, size_t wlen)
 {
     if (space_add_dim(&ts->s, knob_names[knob], l->v, l->n, why, wlen))
@@ -222,14 +281,15 @@ static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
         return add(ts, TUNE_KNOB_MIN_PER_THREAD, &l, why, wlen);
     case FW_CLASS_SMALL: /* one block at most: the blocking does not matter, the path does */
         list_grid(&l, direct_grid, COUNT(direct_grid), (long)ts->model.direct_max_mnk);
+        keep_distinct_routes(ts, TUNE_KNOB_DIRECT, &l);
         return add(ts, TUNE_KNOB_DIRECT, &l, why, wlen);
     default:
         break;
     }
-    /* A reduced space leaves out the blocking a skinny shape barely uses: KC when k is
-     * small, MC when m (or n, which the driver turns into m) is. */
-    const int skinny_m = ts->cls == FW_CLASS_SKINNY_M || ts->cls == FW_CLASS_SKINNY_N;
-    if (!(reduced && skinny_m) && add_mc(ts, reduced, why, wlen))
+    /* A reduced space leaves out KC when k is small, as a skinny-k shape barely uses it.
+     * It keeps MC for skinny m and n: below the threshold the call takes the blocked route,
+     * where MC counts. */
+    if (add_mc(ts, reduced, why, wlen))
         return -1;
     if (reduced)
         list_grid(&l, kc_reduced, COUNT(kc_reduced), ts->model.kc);
@@ -246,10 +306,12 @@ static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
         return -1;
     if (ts->cls == FW_CLASS_SKINNY_K) {
         list_grid(&l, skinny_k_grid, COUNT(skinny_k_grid), ts->model.skinny_k);
+        keep_distinct_routes(ts, TUNE_KNOB_SKINNY_K, &l);
         return add(ts, TUNE_KNOB_SKINNY_K, &l, why, wlen);
     }
     if (ts->cls == FW_CLASS_SKINNY_M || ts->cls == FW_CLASS_SKINNY_N) {
         list_grid(&l, skinny_mn_grid, COUNT(skinny_mn_grid), ts->model.skinny_mn);
+        keep_distinct_routes(ts, TUNE_KNOB_SKINNY_MN, &l);
         return add(ts, TUNE_KNOB_SKINNY_MN, &l, why, wlen);
     }
     return 0;

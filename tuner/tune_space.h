@@ -24,6 +24,11 @@ typedef enum {
     TUNE_KNOB_MIN_PER_THREAD,
 } tune_knob;
 
+/* The shapes a class is tuned on, at most TUNE_MAX_SHAPES: m, n, k of each (GEMV: m x n,
+ * k = 1). Returns their count and sets *shapes. */
+#define TUNE_MAX_SHAPES 8
+int tune_class_shapes(fw_shape_class cls, const int (**shapes)[3]);
+
 typedef struct tune_space {
     space s;            /* its validity predicate points back here: do not move a built one */
     tune_knob knob[SPACE_MAX_DIMS]; /* what each dimension of s sets */
