@@ -496,7 +496,9 @@ static void print_header(const impl *fw, const impl *ob, const ceilings *ce, int
            ob->detail ? ob->detail : "OpenBLAS");
     printf("- load average (1 min) at start %.2f, at end %.2f, on %d CPUs: other work on the "
            "machine adds noise to every figure\n", load_start, load_end, omp_get_num_procs());
-    printf("- method: both libraries on the same operands, interleaved sample by sample "
+    printf("- method: both libraries called as an application calls them (flopwatt's fw_*gemm / "
+           "fw_*gemv after fw_set_num_threads, OpenBLAS's cblas_* after "
+           "openblas_set_num_threads), on the same operands, interleaved sample by sample "
            "(samples of >= 1 ms, batching calls; with 2+ threads a 20 ms pause before each "
            "sample lets the other library's idle workers sleep); ratio = OpenBLAS median time "
            "/ flopwatt median time (> 1: flopwatt faster); every result verified against an "

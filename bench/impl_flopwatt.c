@@ -7,6 +7,8 @@
 typedef struct {
     int kernel; /* registry index forced by the user, or -1 */
     int fixed;  /* 1: cfg was given whole (impl_flopwatt_init_config) */
+    int plain;  /* 1: the call's configuration is the library's own: run the plain entry
+                   points, as an application does (no per-call check of a configuration) */
     fw_config cfg;
     char detail[512]; /* version and where the configurations come from */
 } fw_state;
@@ -67,7 +69,30 @@ static int fw_prepare(impl *self, const blas_call *c, char *msg, size_t len)
         snprintf(msg, len, "flopwatt configuration rejected: %s", why);
         return s->kernel >= 0 || s->fixed ? -1 : -2; /* a default one is not the caller's fault */
     }
+    /* A class configuration that caps the threads itself would override the call's count. */
+    fw_config own;
+    call_config(c, &own);
+    s->plain = !s->fixed && s->kernel < 0 && (own.threads == 0 || own.threads == c->threads);
     return 0;
+}
+
+/* The call through the entry points an application uses, on c->threads threads. */
+static int run_plain(const blas_call *c, const call_dims *d, const void *a, const void *b,
+                     void *out)
+{
+    fw_set_num_threads(c->threads);
+    if (c->op == CALL_GEMM) {
+        if (c->prec == FW_F64)
+            return fw_dgemm(c->layout, c->ta, c->tb, c->m, c->n, c->k, c->alpha, a, d->lda, b,
+                            d->ldb, c->beta, out, d->ldc);
+        return fw_sgemm(c->layout, c->ta, c->tb, c->m, c->n, c->k, (float)c->alpha, a, d->lda,
+                        b, d->ldb, (float)c->beta, out, d->ldc);
+    }
+    if (c->prec == FW_F64)
+        return fw_dgemv(c->layout, c->ta, c->m, c->n, c->alpha, a, d->lda, b, 1, c->beta, out,
+                        1);
+    return fw_sgemv(c->layout, c->ta, c->m, c->n, (float)c->alpha, a, d->lda, b, 1,
+                    (float)c->beta, out, 1);
 }
 
 static int fw_run(impl *self, const blas_call *c, const void *a, const void *b, void *out)
@@ -75,6 +100,8 @@ static int fw_run(impl *self, const blas_call *c, const void *a, const void *b, 
     fw_state *s = self->state;
     call_dims d;
     call_dims_get(c, &d);
+    if (s->plain)
+        return run_plain(c, &d, a, b, out);
     if (c->op == CALL_GEMM) {
         if (c->prec == FW_F64)
             return fw_dgemm_ex(c->layout, c->ta, c->tb, c->m, c->n, c->k, c->alpha, a, d.lda,

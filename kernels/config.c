@@ -50,10 +50,22 @@ static void init_threads(void)
     default_threads = t > 0 ? t : 1;
 }
 
+/* fw_set_num_threads's count, 0 when unset. */
+static int set_threads;
+
 int fw_default_threads(void)
 {
+    int t = __atomic_load_n(&set_threads, __ATOMIC_RELAXED);
+    if (t > 0)
+        return t;
     pthread_once(&threads_once, init_threads);
     return default_threads;
+}
+
+void fw_set_num_threads(int threads)
+{
+    int t = threads < 1 ? 0 : threads > FW_MAX_THREADS ? FW_MAX_THREADS : threads;
+    __atomic_store_n(&set_threads, t, __ATOMIC_RELAXED);
 }
 
 static void model_config(fw_precision prec, fw_config *cfg)

@@ -171,6 +171,9 @@ const char *fw_profile_in_use(void);
  * else every core; read at the first call. Inside an OpenMP parallel region calls run on
  * one thread. */
 int fw_default_threads(void);
+/* Sets the thread count of calls that do not say (as openblas_set_num_threads does); below 1
+ * restores the default above. Safe to call at any time from any thread. */
+void fw_set_num_threads(int threads);
 
 int fw_sgemm(fw_layout layout, fw_trans ta, fw_trans tb, int m, int n, int k,
               float alpha, const float *a, int lda, const float *b, int ldb,

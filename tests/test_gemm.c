@@ -556,6 +556,26 @@ static void test_threads(fw_precision prec)
     omp_set_dynamic(dyn);
 }
 
+/* fw_set_num_threads: plain calls take its count (3 on this 2-CPU test machine: more
+ * threads than cores), below 1 restores the default, and the count is capped. */
+static void test_set_num_threads(fw_precision prec)
+{
+    const int before = fw_default_threads();
+    fw_set_num_threads(3);
+    CHECK(fw_default_threads() == 3, "fw_set_num_threads(3): %d threads", fw_default_threads());
+    /* Large enough for three threads' shares of the blocked path. */
+    for (unsigned rot = 0; rot < 4; rot++) {
+        gemm_case gc = rotating_case(prec, 211, 157, 131, 0.7, rot % 2 ? 0 : -1.3, NULL, rot);
+        run_case(&gc);
+    }
+    fw_set_num_threads(1 << 20);
+    CHECK(fw_default_threads() == FW_MAX_THREADS, "a count beyond %d is capped (%d)",
+          FW_MAX_THREADS, fw_default_threads());
+    fw_set_num_threads(0);
+    CHECK(fw_default_threads() == before, "fw_set_num_threads(0) restores the default (%d, %d)",
+          fw_default_threads(), before);
+}
+
 /* Calls from inside a parallel region, each thread with its own C: results must be right,
  * and the plan must not start a team inside the caller's team (threads = 1). */
 static void test_inside_parallel(fw_precision prec)
@@ -823,6 +843,7 @@ int main(void)
         printf("%s: every path through %d supported GEMM microkernel(s)\n", prec_name(prec),
                covered);
         test_threads(prec);
+        test_set_num_threads(prec);
         test_inside_parallel(prec);
     }
     return fw_test_summary();
