@@ -95,7 +95,11 @@ int sampler_run(sampler_task *tasks, int ntasks, const sampler_opts *opts, doubl
     }
     int n = 0;
     while (n < opts->max_samples) {
-        for (int t = 0; t < ntasks; t++) {
+        /* Odd rounds run the tasks in reverse (A B, B A, A B, ...), so that no task always
+         * follows the same one: what a task leaves behind (caches, idle workers) falls on
+         * every task alike. */
+        for (int i = 0; i < ntasks; i++) {
+            const int t = n % 2 ? ntasks - 1 - i : i;
             if (opts->stop && *opts->stop)
                 return -2;
             idle(opts->gap_s);

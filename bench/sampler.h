@@ -1,6 +1,7 @@
 /* The timing loop: warm-ups, batches of calls long enough for the clock, and samples of
- * several tasks interleaved (A B A B ...) so drift in frequency or in the neighbours' load
- * hits every task alike. Knows nothing about what the tasks compute. */
+ * several tasks interleaved, the order reversed every other round (A B, B A, A B, ...), so
+ * drift in frequency or in the neighbours' load hits every task alike and no task always
+ * goes first. Knows nothing about what the tasks compute. */
 #ifndef BENCH_SAMPLER_H
 #define BENCH_SAMPLER_H
 

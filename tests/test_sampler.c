@@ -1,5 +1,6 @@
-/* The sampler's order of events: warm-ups and calibration unmeasured, samples interleaved,
- * and with prime the untimed calls of a task right before its reset and measured batch. */
+/* The sampler's order of events: warm-ups and calibration unmeasured, samples interleaved in
+ * alternating order, and with prime the untimed calls of a task right before its reset and
+ * measured batch. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +25,16 @@ static int run_once(void *arg)
     return 0;
 }
 static void reset(void *arg) { note(arg, 'R'); }
-static void begin(void *arg) { note(arg, 'B'); }
+/* The tasks' measured batches in the order they ran, across tasks. */
+static int batch_order[64], batches_run;
+static task_log *logs_base;
+
+static void begin(void *arg)
+{
+    note(arg, 'B');
+    if (batches_run < 64)
+        batch_order[batches_run++] = (int)((task_log *)arg - logs_base);
+}
 static void end(void *arg, double seconds, long calls)
 {
     (void)seconds;
@@ -56,6 +66,8 @@ static void run_with_prime(int prime)
 {
     task_log logs[2];
     memset(logs, 0, sizeof logs);
+    logs_base = logs;
+    batches_run = 0;
     sampler_task tasks[2];
     for (int i = 0; i < 2; i++)
         tasks[i] = (sampler_task){.run = run_once, .reset = reset, .begin = begin,
@@ -65,6 +77,12 @@ static void run_with_prime(int prime)
     double t0[4], t1[4], *times[2] = {t0, t1};
     int n = sampler_run(tasks, 2, &o, times);
     CHECK(n == 4, "prime=%d: %d samples, want 4", prime, n);
+    /* Rounds alternate: 0 1, 1 0, 0 1, 1 0. */
+    static const int want[8] = {0, 1, 1, 0, 0, 1, 1, 0};
+    CHECK(batches_run == 8 && memcmp(batch_order, want, sizeof want) == 0,
+          "prime=%d: measured batches ran as %d %d, %d %d, %d %d, %d %d", prime, batch_order[0],
+          batch_order[1], batch_order[2], batch_order[3], batch_order[4], batch_order[5],
+          batch_order[6], batch_order[7]);
     for (int i = 0; i < 2; i++) {
         char what[32];
         snprintf(what, sizeof what, "prime=%d, task %d", prime, i);
