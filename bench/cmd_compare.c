@@ -278,8 +278,7 @@ static void opts_for(const case_row *r, int quick, run_opts *o)
     }
     /* A GEMV sample follows the other library's or the read of an array of the matrix's
      * size, which evicts part of a matrix that fits in the last-level cache: one untimed
-     * call first gives every task the same start. The order is fixed, so without it the
-     * task after the read (flopwatt) paid for it in every round. */
+     * call first gives every task the same start, whichever task it follows. */
     s->prime = r->cat == CAT_GEMV;
     /* Between the two libraries, give the other's worker threads time to stop spinning
      * and go to sleep, so neither runs with a core taken by the other's idle team. */

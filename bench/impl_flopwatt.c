@@ -38,6 +38,9 @@ static int fw_prepare(impl *self, const blas_call *c, char *msg, size_t len)
     fw_state *s = self->state;
     if (!s->fixed)
         call_config(c, &s->cfg);
+    /* A class configuration that caps the threads itself would override the call's count
+     * on the plain entry points. */
+    s->plain = !s->fixed && s->kernel < 0 && (s->cfg.threads == 0 || s->cfg.threads == c->threads);
     s->cfg.threads = c->threads;
     if (s->kernel >= 0) {
         const fw_kernel_info *k = fw_kernel_at(s->kernel);
@@ -69,10 +72,6 @@ static int fw_prepare(impl *self, const blas_call *c, char *msg, size_t len)
         snprintf(msg, len, "flopwatt configuration rejected: %s", why);
         return s->kernel >= 0 || s->fixed ? -1 : -2; /* a default one is not the caller's fault */
     }
-    /* A class configuration that caps the threads itself would override the call's count. */
-    fw_config own;
-    call_config(c, &own);
-    s->plain = !s->fixed && s->kernel < 0 && (own.threads == 0 || own.threads == c->threads);
     return 0;
 }
 
