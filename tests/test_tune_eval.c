@@ -87,6 +87,27 @@ static void check_thresholds(const tune_space *ts, const fw_config *model, const
     }
 }
 
+/* Every kernel the space lists can be timed: some valid point runs it. (The small class
+ * once kept the model's MC, which MR = 24 does not divide, and never timed that kernel.) */
+static void check_kernels_timed(const tune_space *ts, const char *what)
+{
+    const int d = space_dim_index(&ts->s, "kernel");
+    if (!CHECK(d >= 0, "%s: the space searches the kernel", what))
+        return;
+    const space_dim *kd = &ts->s.dim[d];
+    char *seen = calloc((size_t)kd->count, 1);
+    int p[SPACE_MAX_DIMS], missing = 0;
+    if (!CHECK(seen != NULL, "%s: memory for %d kernels", what, kd->count))
+        return;
+    for (int ok = space_first_valid(&ts->s, p); ok == 0; ok = space_next_valid(&ts->s, p))
+        seen[p[d]] = 1;
+    for (int i = 0; i < kd->count; i++)
+        if (!seen[i] && missing++ == 0)
+            CHECK(0, "%s: no valid point runs %s", what, fw_kernel_at((int)kd->values[i])->name);
+    CHECK(missing == 0, "%s: every one of the %d kernels has a valid point", what, kd->count);
+    free(seen);
+}
+
 static void check_space(fw_precision prec, fw_shape_class cls, int threads, int reduced)
 {
     tune_space ts;
@@ -122,6 +143,7 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
     }
     CHECK(checked > 0 && rejected == 0, "%s: %llu valid points checked, %llu rejected", what,
           (unsigned long long)checked, (unsigned long long)rejected);
+    check_kernels_timed(&ts, what);
     if (reduced) /* about a minute of measurements on the development machine */
         CHECK(valid <= 800, "%s: a reduced space stays small enough to search whole (%llu)",
               what, (unsigned long long)valid);

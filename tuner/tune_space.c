@@ -356,12 +356,20 @@ void tune_space_free(tune_space *ts) { space_free(&ts->s); }
 void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg)
 {
     *cfg = ts->model;
-    for (int d = 0; d < ts->s.ndims; d++)
+    int mc_searched = 0;
+    for (int d = 0; d < ts->s.ndims; d++) {
         knob_set(cfg, ts->cls, ts->knob[d], space_value(&ts->s, point, d));
-    /* NC need not be a grid value's divisor: it is rounded down to whole tiles of NR. */
+        mc_searched |= ts->knob[d] == TUNE_KNOB_MC;
+    }
+    /* NC need not be a grid value's divisor: it is rounded down to whole tiles of NR. So is
+     * an MC the space does not search (the small class keeps the model's): left as it is, it
+     * made every kernel whose MR does not divide it invalid there. A searched MC that is not
+     * a multiple of MR stays invalid instead, so that two values never time the same MC. */
     const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
     if (k && cfg->nc % k->nr)
         cfg->nc = cfg->nc >= k->nr ? cfg->nc / k->nr * k->nr : k->nr;
+    if (k && !mc_searched && cfg->mc % k->mr)
+        cfg->mc = cfg->mc >= k->mr ? cfg->mc / k->mr * k->mr : k->mr;
 }
 
 void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config *cfg,
