@@ -73,14 +73,24 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
     if (m == 0 || n == 0 || ((alpha_zero || k == 0) && beta_one))
         return 0;
 
+    long rs_a, cs_a, rs_b, cs_b;
+    operand_strides(layout, ta, lda, &rs_a, &cs_a);
+    operand_strides(layout, tb, ldb, &rs_b, &cs_b);
+    const long rs_c = layout == FW_COL_MAJOR ? 1 : ldc, cs_c = layout == FW_COL_MAJOR ? ldc : 1;
+    const int scale_only = alpha_zero || k == 0;
+    /* A problem of one tile on the direct route, A and C with unit row strides: the plan
+     * would make one call of the direct twin, so make it here. At 8^3 the plan, the direct
+     * path's loops and the problem record were a fifth of the call. */
+    const fw_kernel *ukr = fw_kernel_get(cfg->gemm_kernel);
+    if (!scale_only && rs_a == 1 && rs_c == 1 && m <= ukr->info.mr && n <= ukr->info.nr &&
+        (double)m * n * k <= cfg->direct_max_mnk) {
+        ukr->fn.direct(m, n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, cs_c);
+        return 0;
+    }
     fw_gemm_problem p = {.m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
-                         .a = a, .b = b, .c = c};
-    operand_strides(layout, ta, lda, &p.rs_a, &p.cs_a);
-    operand_strides(layout, tb, ldb, &p.rs_b, &p.cs_b);
-    p.rs_c = layout == FW_COL_MAJOR ? 1 : ldc;
-    p.cs_c = layout == FW_COL_MAJOR ? ldc : 1;
-
-    if (alpha_zero || k == 0) {
+                         .a = a, .rs_a = rs_a, .cs_a = cs_a, .b = b, .rs_b = rs_b,
+                         .cs_b = cs_b, .c = c, .rs_c = rs_c, .cs_c = cs_c};
+    if (scale_only) {
         (prec == FW_F64 ? fw_dgemm_scale_c : fw_sgemm_scale_c)(&p);
         return 0;
     }
