@@ -104,6 +104,9 @@ void fw_model_config(fw_precision prec, fw_config *cfg)
  * reads a pointer instead of copying configurations; a call of 8^3 takes ~50 ns in all. */
 static const fw_config *class_configs[2][FW_CLASS_COUNT];
 static pthread_once_t class_configs_once = PTHREAD_ONCE_INIT;
+/* Set once the table is complete: after that a call reads the flag instead of calling
+ * pthread_once, a library call with a barrier of its own. */
+static int class_configs_ready;
 
 static void resolve_class_configs(void)
 {
@@ -114,11 +117,13 @@ static void resolve_class_configs(void)
             class_configs[p][c] = profile && profile->tuned[p][c] ? &profile->cfg[p][c]
                                                                   : &defaults[p];
     }
+    __atomic_store_n(&class_configs_ready, 1, __ATOMIC_RELEASE);
 }
 
 const fw_config *fw_class_config_ref(fw_precision prec, fw_shape_class cls)
 {
-    pthread_once(&class_configs_once, resolve_class_configs);
+    if (!__atomic_load_n(&class_configs_ready, __ATOMIC_ACQUIRE))
+        pthread_once(&class_configs_once, resolve_class_configs);
     int p = prec == FW_F64 ? FW_F64 : FW_F32;
     return (unsigned)cls < FW_CLASS_COUNT ? class_configs[p][cls] : &defaults[p];
 }
