@@ -89,11 +89,20 @@ const fw_profile *fw_profile_loaded(void);
 /* fw_class_config without the copy: the configuration plain calls of a class run with. */
 const fw_config *fw_class_config_ref(fw_precision prec, fw_shape_class cls);
 
-/* The route a column-major call without transposes of this shape takes under cfg: what the
- * thresholds decide (direct path or blocked, operands swapped, B packed or read in place,
- * the thread split), as a number that differs exactly when one of those does. The tuner
- * uses it to tell threshold values apart. */
-long fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg);
+/* The code a column-major call without transposes of this shape runs under cfg, as numbers
+ * that differ exactly when the code does:
+ *   [0] the route the thresholds decide: direct path or blocked, operands swapped, B packed
+ *       or read in place, the thread split;
+ *   [1] the kernel;
+ *   [2..4] the blocks the blocked loops run: MC and NC capped at the largest share of a
+ *       thread (a larger value runs the same single block), KC as evened over the passes;
+ *       0 on the direct path, which does not block;
+ *   [5] the binding of a team, 0 for one thread.
+ * The tuner uses it to tell configurations apart. Packing buffers are sized from the
+ * configured blocks, not the run ones, which this leaves out. */
+#define FW_ROUTE_LEN 6
+void fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg,
+                   long route[FW_ROUTE_LEN]);
 
 /* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);

@@ -122,7 +122,16 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
 FW_DEFINE_GEMM(s, float, FW_F32)
 FW_DEFINE_GEMM(d, double, FW_F64)
 
-long fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg)
+/* Largest share of len, in whole units, that one of `ways` threads gets (as the driver
+ * splits it). */
+static long largest_share(long len, long unit, int ways)
+{
+    long units = (len + unit - 1) / unit;
+    return (units + ways - 1) / ways * unit;
+}
+
+void fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg,
+                   long route[FW_ROUTE_LEN])
 {
     const long ld_a = m > 1 ? m : 1, ld_b = k > 1 ? k : 1;
     fw_gemm_problem p = {.m = m, .n = n, .k = k, .rs_a = 1, .cs_a = ld_a, .rs_b = 1,
@@ -131,5 +140,13 @@ long fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg)
     fw_gemm_plan_make(prec, &p, cfg, &plan);
     const long w = FW_MAX_THREADS + 1;
     long split = ((plan.threads * w + plan.jc_ways) * w + plan.ic_ways) * w + plan.jr_ways;
-    return split * 8 + plan.direct + 2 * plan.pack_b + 4 * (p.m != m);
+    route[0] = split * 8 + plan.direct + 2 * plan.pack_b + 4 * (p.m != m);
+    route[1] = cfg->gemm_kernel;
+    const long mr = plan.ukr->info.mr, nr = plan.ukr->info.nr;
+    const long m_share = largest_share(p.m, mr, plan.ic_ways);
+    const long n_share = largest_share(p.n, nr, plan.jc_ways);
+    route[2] = plan.direct ? 0 : plan.mc < m_share ? plan.mc : m_share;
+    route[3] = plan.direct ? 0 : plan.kc;
+    route[4] = plan.direct ? 0 : plan.nc < n_share ? plan.nc : n_share;
+    route[5] = plan.threads > 1 ? plan.bind + 1 : 0;
 }

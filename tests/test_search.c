@@ -307,6 +307,57 @@ static void test_exhaustive(void)
     space_free(&s);
 }
 
+/* Kernel 0 of the grid runs one thread: its points differ in ways only in name. */
+static void one_thread_kernel(const space *s, int *p, void *ctx)
+{
+    (void)s, (void)ctx;
+    if (p[0] == 0)
+        p[3] = 0;
+}
+
+static double bowl_of_representative(const int *p)
+{
+    int q[4] = {p[0], p[1], p[2], p[3]};
+    one_thread_kernel(NULL, q, NULL);
+    return bowl(q);
+}
+
+/* Points with one representative share a key and are evaluated once. */
+static void test_representatives(void)
+{
+    space s;
+    make_grid(&s);
+    uint64_t alike = 0; /* valid points of kernel 0 that are not their own representative */
+    int p[SPACE_MAX_DIMS];
+    for (int ok = space_first_valid(&s, p); ok == 0; ok = space_next_valid(&s, p))
+        alike += p[0] == 0 && p[3] != 0;
+    space_set_canonical(&s, one_thread_kernel, NULL);
+    char k1[SPACE_KEY_MAX], k2[SPACE_KEY_MAX];
+    const int a[] = {0, 3, 2, 4}, b[] = {0, 3, 2, 0}, c[] = {1, 3, 2, 4};
+    CHECK(space_key(&s, a, k1, sizeof k1) == 0 && space_key(&s, b, k2, sizeof k2) == 0 &&
+              !strcmp(k1, k2) && strstr(k1, "ways=1"),
+          "alike points share the representative's key: %s, %s", k1, k2);
+    CHECK(space_key(&s, c, k2, sizeof k2) == 0 && strcmp(k1, k2) != 0 && strstr(k2, "ways=6"),
+          "another kernel keeps its own key: %s", k2);
+    search_options opts[] = {search_defaults(SEARCH_EXHAUSTIVE), search_defaults(SEARCH_LOCAL)};
+    for (int i = 0; i < 2; i++) {
+        probe pr;
+        probe_init(&pr, &s, bowl_of_representative);
+        search_result r;
+        if (run(&s, &pr, &opts[i], &r) == 0) {
+            CHECK(r.found && r.best_cost == 1.0, "strategy %d finds the minimum (%g)", i,
+                  r.best_cost);
+            if (i == 0)
+                CHECK((uint64_t)r.evaluations == space_count_valid(&s) - alike,
+                      "exhaustive evaluates one point per representative: %ld of %llu valid",
+                      r.evaluations, (unsigned long long)space_count_valid(&s));
+        }
+        search_result_free(&r);
+        probe_free(&pr);
+    }
+    space_free(&s);
+}
+
 static void test_random(void)
 {
     space s;
@@ -615,6 +666,7 @@ int main(void)
     test_space();
     test_permutation();
     test_exhaustive();
+    test_representatives();
     test_random();
     test_local();
     test_budgets();

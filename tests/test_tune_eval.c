@@ -61,7 +61,7 @@ static void check_thresholds(const tune_space *ts, const fw_config *model, const
         if (d < 0)
             continue;
         const space_dim *dim = &ts->s.dim[d];
-        long routes[64][TUNE_MAX_SHAPES];
+        long routes[64][TUNE_MAX_SHAPES][FW_ROUTE_LEN];
         int model_seen = 0, same = 0;
         for (int v = 0; v < dim->count && v < 64; v++) {
             fw_config cfg = *model;
@@ -76,8 +76,8 @@ static void check_thresholds(const tune_space *ts, const fw_config *model, const
                           : t == 1 ? dim->values[v] == model->skinny_k
                                    : dim->values[v] == model->skinny_mn;
             for (int s = 0; s < nshapes; s++)
-                routes[v][s] = fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1],
-                                             shapes[s][2], &cfg);
+                fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg,
+                              routes[v][s]);
             for (int u = 0; u < v; u++)
                 same += memcmp(routes[u], routes[v], (size_t)nshapes * sizeof routes[v][0]) == 0;
         }
@@ -108,6 +108,42 @@ static void check_kernels_timed(const tune_space *ts, const char *what)
     free(seen);
 }
 
+static void class_routes(const tune_space *ts, const int *point,
+                         long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
+{
+    const int(*shapes)[3];
+    const int nshapes = tune_class_shapes(ts->cls, &shapes);
+    fw_config cfg;
+    tune_space_config(ts, point, &cfg);
+    cfg.threads = ts->threads;
+    memset(routes, 0, TUNE_MAX_SHAPES * sizeof *routes);
+    for (int s = 0; s < nshapes; s++)
+        fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg, routes[s]);
+}
+
+/* The representative of a valid point is valid, runs the same code on the class's shapes,
+ * is its own representative and gives the point its key. Returns 1 when the point is its
+ * own representative. */
+static int check_representative(const tune_space *ts, const int *p, const char *what, int *bad)
+{
+    const size_t len = (size_t)ts->s.ndims * sizeof *p;
+    int rep[SPACE_MAX_DIMS], again[SPACE_MAX_DIMS];
+    memcpy(rep, p, len);
+    ts->s.canonical(&ts->s, rep, ts->s.canonical_ctx);
+    memcpy(again, rep, len);
+    ts->s.canonical(&ts->s, again, ts->s.canonical_ctx);
+    long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN], got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+    class_routes(ts, p, want);
+    class_routes(ts, rep, got);
+    char kp[SPACE_KEY_MAX], kr[SPACE_KEY_MAX];
+    int ok = space_is_valid(&ts->s, rep) && !memcmp(want, got, sizeof want) &&
+             !memcmp(rep, again, len) && space_key(&ts->s, p, kp, sizeof kp) == 0 &&
+             space_key(&ts->s, rep, kr, sizeof kr) == 0 && !strcmp(kp, kr);
+    if (!ok && (*bad)++ == 0)
+        CHECK(0, "%s: the representative of %s is not one (%s)", what, kp, kr);
+    return !memcmp(rep, p, len);
+}
+
 static void check_space(fw_precision prec, fw_shape_class cls, int threads, int reduced)
 {
     tune_space ts;
@@ -121,7 +157,8 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
     CHECK(ts.s.has_seed && space_is_valid(&ts.s, ts.s.seed), "%s: the seed is valid", what);
     tune_space_config(&ts, ts.s.seed, &cfg);
     CHECK(same_config(&cfg, &model), "%s: the seed is the model's configuration", what);
-    uint64_t valid = space_count_valid(&ts.s), checked = 0, rejected = 0;
+    uint64_t valid = space_count_valid(&ts.s), checked = 0, rejected = 0, representatives = 0;
+    int bad_reps = 0;
     CHECK(valid > 1, "%s: %llu valid points", what, (unsigned long long)valid);
     int p[SPACE_MAX_DIMS];
     uint64_t size = space_size(&ts.s), step = reduced ? 1 : size / 3000 + 1;
@@ -135,6 +172,8 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
         if (fw_config_check(prec, &cfg, why, sizeof why) != 0 && rejected++ == 0)
             CHECK(0, "%s: valid point %llu rejected by the library: %s", what,
                   (unsigned long long)i, why);
+        if (ts.s.canonical)
+            representatives += check_representative(&ts, p, what, &bad_reps);
         const fw_kernel_info *k = fw_kernel_at(cfg.gemm_kernel);
         if (cls < FW_CLASS_GEMV_N && cls != FW_CLASS_SMALL)
             CHECK((long)cfg.mc * cfg.kc * (prec == FW_F64 ? 8 : 4) <= ts.l2 && cfg.nc % k->nr == 0,
@@ -144,6 +183,12 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
     CHECK(checked > 0 && rejected == 0, "%s: %llu valid points checked, %llu rejected", what,
           (unsigned long long)checked, (unsigned long long)rejected);
     check_kernels_timed(&ts, what);
+    CHECK(bad_reps == 0, "%s: every representative is valid, runs the same code and is its "
+          "own representative", what);
+    if (reduced && ts.s.canonical && getenv("FW_TEST_VERBOSE"))
+        printf("%s %s: %llu of %llu checked points are representatives\n",
+               prec == FW_F64 ? "f64" : "f32", what, (unsigned long long)representatives,
+               (unsigned long long)checked);
     if (reduced) /* about a minute of measurements on the development machine */
         CHECK(valid <= 800, "%s: a reduced space stays small enough to search whole (%llu)",
               what, (unsigned long long)valid);

@@ -578,8 +578,10 @@ static int remeasure(tune_run *t, class_session *s, tune_class_report *c,
     return 0;
 }
 
-/* --validate on one class: every point of the reduced space measured, then the default
- * strategy replayed on those measurements with 15% of the valid points to spend. Returns 0
+/* --validate on one class: every point of the reduced space measured (once per
+ * representative: points that run the same code share one measurement), then the default
+ * strategy replayed on those measurements with 15% of the exhaustive's evaluations to
+ * spend. Returns 0
  * when both ran (c->v.pass says the verdict), -1 with c->why, or -3. */
 static int validate_class(tune_run *t, tune_class_report *c)
 {
@@ -593,7 +595,7 @@ static int validate_class(tune_run *t, tune_class_report *c)
     if (rc == 0) {
         tune_validation *v = &c->v;
         char why[300];
-        v->budget = (long)((15 * c->valid_points + 99) / 100);
+        v->budget = (15 * c->r.curve_len + 99) / 100;
         search_options replay = search_defaults(SEARCH_LOCAL);
         replay.seed = (uint64_t)t->o->seed;
         replay.max_evaluations = v->budget;

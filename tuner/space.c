@@ -80,6 +80,12 @@ void space_set_valid(space *s, space_valid_fn valid, void *ctx)
     s->valid_ctx = ctx;
 }
 
+void space_set_canonical(space *s, space_canonical_fn canonical, void *ctx)
+{
+    s->canonical = canonical;
+    s->canonical_ctx = ctx;
+}
+
 static int value_index(const space_dim *dim, long value)
 {
     for (int i = 0; i < dim->count; i++)
@@ -184,10 +190,14 @@ int space_first_valid(const space *s, int *point)
 
 int space_key(const space *s, const int *point, char *key, size_t len)
 {
+    int rep[SPACE_MAX_DIMS];
+    memcpy(rep, point, (size_t)s->ndims * sizeof *rep);
+    if (s->canonical && space_is_valid(s, rep))
+        s->canonical(s, rep, s->canonical_ctx);
     size_t used = 0;
     for (int d = 0; d < s->ndims; d++) {
         int n = snprintf(key + used, len - used, "%s%s=%ld", d ? "," : "", s->dim[d].name,
-                         space_value(s, point, d));
+                         space_value(s, rep, d));
         if (n < 0 || (size_t)n >= len - used)
             return -1;
         used += (size_t)n;

@@ -19,6 +19,11 @@ typedef struct space space;
  * it must be cheap and must not depend on anything but point and ctx. */
 typedef int (*space_valid_fn)(const space *s, const int *point, void *ctx);
 
+/* Rewrites a valid point into the representative of the points that behave the same (for
+ * the tuner: that run the same code), itself a valid point. Must be cheap and must map
+ * every point of such a set to one representative wherever it can. */
+typedef void (*space_canonical_fn)(const space *s, int *point, void *ctx);
+
 typedef struct space_dim {
     char name[SPACE_NAME_MAX];
     long *values;
@@ -31,6 +36,8 @@ struct space {
     space_dim dim[SPACE_MAX_DIMS];
     space_valid_fn valid; /* NULL: every point is valid */
     void *valid_ctx;
+    space_canonical_fn canonical; /* NULL: every point stands for itself */
+    void *canonical_ctx;
     int has_seed;
     int seed[SPACE_MAX_DIMS];
 };
@@ -46,6 +53,7 @@ int space_add_dim(space *s, const char *name, const long *values, int count, cha
                   size_t wlen);
 
 void space_set_valid(space *s, space_valid_fn valid, void *ctx);
+void space_set_canonical(space *s, space_canonical_fn canonical, void *ctx);
 
 /* Marks the dimension called name as categorical. Returns 0, or -1 when there is none. */
 int space_set_categorical(space *s, const char *name);
@@ -74,8 +82,9 @@ void space_point_at(const space *s, uint64_t index, int *point);
 int space_first_valid(const space *s, int *point);
 int space_next_valid(const space *s, int *point);
 
-/* Writes the key of point ("name=value,..." in dimension order) to key. Returns 0, or -1
- * when len is too small. */
+/* Writes the key of point ("name=value,..." in dimension order) to key: the key of its
+ * representative, so points that behave the same share one key, and so one evaluation.
+ * Returns 0, or -1 when len is too small. */
 int space_key(const space *s, const int *point, char *key, size_t len);
 /* Reads a key back into point. Returns 0, or -1 when it names other dimensions, another
  * order, or a value not in its dimension. */

@@ -169,29 +169,37 @@ static int point_valid(const space *s, const int *point, void *ctx)
     return 1;
 }
 
+/* The code each shape of the class runs under cfg (fw_gemm_route), at the team size tuned. */
+static void class_routes(const tune_space *ts, fw_config cfg,
+                         long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
+{
+    const int(*shapes)[3];
+    const int nshapes = tune_class_shapes(ts->cls, &shapes);
+    cfg.threads = ts->threads;
+    memset(routes, 0, TUNE_MAX_SHAPES * sizeof *routes);
+    for (int s = 0; s < nshapes; s++)
+        fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg, routes[s]);
+}
+
 /* A GEMM threshold's values that send every shape of the class down the same route (see
  * fw_gemm_route) time the same code: only the one nearest the model's value stays. Without
  * this a local search meets plateaus of equal points: for n = 16, skinny_mn 16 to 64 are one
  * route and 0 or 8 the other, and a descent from the model's 32 did not reach the second. */
 static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_list *l)
 {
-    const int(*shapes)[3];
-    const int nshapes = tune_class_shapes(ts->cls, &shapes);
     const long model = knob_get(&ts->model, ts->cls, knob);
-    long routes[COUNT(l->v)][TUNE_MAX_SHAPES], kept[COUNT(l->v)];
+    long routes[COUNT(l->v)][TUNE_MAX_SHAPES][FW_ROUTE_LEN], kept[COUNT(l->v)];
     int groups = 0;
     for (int i = 0; i < l->n; i++) {
         fw_config cfg = ts->model;
         knob_set(&cfg, ts->cls, knob, l->v[i]);
-        cfg.threads = ts->threads;
-        long r[TUNE_MAX_SHAPES];
-        for (int s = 0; s < nshapes; s++)
-            r[s] = fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg);
+        long r[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+        class_routes(ts, cfg, r);
         int g = 0;
-        while (g < groups && memcmp(routes[g], r, (size_t)nshapes * sizeof *r) != 0)
+        while (g < groups && memcmp(routes[g], r, sizeof r) != 0)
             g++;
         if (g == groups) {
-            memcpy(routes[groups], r, (size_t)nshapes * sizeof *r);
+            memcpy(routes[groups], r, sizeof r);
             kept[groups++] = l->v[i];
         } else if (labs(l->v[i] - model) < labs(kept[g] - model)) {
             kept[g] = l->v[i];
@@ -200,6 +208,35 @@ static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_lis
     l->n = 0;
     for (int g = 0; g < groups; g++)
         list_add(l, kept[g]);
+}
+
+/* Points that run the same code on every shape of the class share one representative, and
+ * so one measurement: each dimension in turn takes its first value that keeps the point
+ * valid and the code the same. Every MC at least a thread's share of m runs one block, for
+ * instance; timed as separate points, the best of them was the luckiest sample of one
+ * configuration. Dimension by dimension, two such points whose validity differs elsewhere
+ * can still keep two representatives. */
+static void canonical_point(const space *s, int *point, void *ctx)
+{
+    const tune_space *ts = ctx;
+    long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN], got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+    fw_config cfg;
+    tune_space_config(ts, point, &cfg);
+    class_routes(ts, cfg, want);
+    for (int d = 0; d < s->ndims; d++) {
+        const int own = point[d];
+        int v = 0;
+        for (; v < own; v++) {
+            point[d] = v;
+            if (!space_is_valid(s, point))
+                continue;
+            tune_space_config(ts, point, &cfg);
+            class_routes(ts, cfg, got);
+            if (memcmp(got, want, sizeof got) == 0)
+                break;
+        }
+        point[d] = v; /* own when no earlier value matched */
+    }
 }
 
 static int add(tune_space *ts, tune_knob knob, const value_list *l, char *why, size_t wlen)
@@ -336,6 +373,8 @@ int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int 
     if (build_dims(ts, reduced, why, wlen))
         goto fail;
     space_set_valid(&ts->s, point_valid, ts);
+    if (class_kind(cls) == FW_KIND_GEMM)
+        space_set_canonical(&ts->s, canonical_point, ts);
     /* Kernels are listed in registry order and layouts as packed numbers: neither order
      * says which values are alike. */
     space_set_categorical(&ts->s, knob_names[TUNE_KNOB_KERNEL]);
