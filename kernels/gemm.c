@@ -83,7 +83,7 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
      * path's loops and the problem record were a fifth of the call. */
     const fw_kernel *ukr = fw_kernel_get(cfg->gemm_kernel);
     if (!scale_only && rs_a == 1 && rs_c == 1 && m <= ukr->info.mr && n <= ukr->info.nr &&
-        (double)m * n * k <= cfg->direct_max_mnk) {
+        fw_direct_by_size(cfg, (double)m * n * k)) {
         ukr->fn.direct(m, n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, cs_c);
         return 0;
     }
@@ -122,14 +122,6 @@ static int gemm(fw_precision prec, fw_layout layout, fw_trans ta, fw_trans tb, i
 FW_DEFINE_GEMM(s, float, FW_F32)
 FW_DEFINE_GEMM(d, double, FW_F64)
 
-/* Largest share of len, in whole units, that one of `ways` threads gets (as the driver
- * splits it). */
-static long largest_share(long len, long unit, int ways)
-{
-    long units = (len + unit - 1) / unit;
-    return (units + ways - 1) / ways * unit;
-}
-
 void fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg,
                    long route[FW_ROUTE_LEN])
 {
@@ -143,8 +135,8 @@ void fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg,
     route[0] = split * 8 + plan.direct + 2 * plan.pack_b + 4 * (p.m != m);
     route[1] = cfg->gemm_kernel;
     const long mr = plan.ukr->info.mr, nr = plan.ukr->info.nr;
-    const long m_share = largest_share(p.m, mr, plan.ic_ways);
-    const long n_share = largest_share(p.n, nr, plan.jc_ways);
+    const long m_share = fw_largest_share(p.m, mr, plan.ic_ways);
+    const long n_share = fw_largest_share(p.n, nr, plan.jc_ways);
     route[2] = plan.direct ? 0 : plan.mc < m_share ? plan.mc : m_share;
     route[3] = plan.direct ? 0 : plan.kc;
     route[4] = plan.direct ? 0 : plan.nc < n_share ? plan.nc : n_share;

@@ -77,7 +77,7 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
     plan->ukr = fw_kernel_get(cfg->gemm_kernel);
     const double mnk = (double)p->m * (double)p->n * (double)p->k;
     /* Decided before the thread count, which small calls never need to look up. */
-    int direct = mnk <= cfg->direct_max_mnk;
+    int direct = fw_direct_by_size(cfg, mnk);
     int threads = 1;
     if (!direct) {
         threads = omp_in_parallel() ? 1 : cfg->threads ? cfg->threads : fw_default_threads();

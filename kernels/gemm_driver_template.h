@@ -74,13 +74,6 @@ static void FW_NAME(split)(long len, long unit, int ways, int who, long *lo, lon
     *hi = u1 * unit < len ? u1 * unit : len;
 }
 
-/* Largest part any member of the split gets, so all threads can agree on trip counts. */
-static long FW_NAME(max_part)(long len, long unit, int ways)
-{
-    long units = (len + unit - 1) / unit;
-    return ((units + ways - 1) / ways) * unit;
-}
-
 static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *pl, int tid,
                                  FW_T **shared_a, FW_T **shared_b)
 {
@@ -102,8 +95,8 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
     long j_lo, j_hi, i_lo, i_hi;
     FW_NAME(split)(p->n, nr, pl->jc_ways, jc_id, &j_lo, &j_hi);
     FW_NAME(split)(p->m, mr, pl->ic_ways, ic_id, &i_lo, &i_hi);
-    const long jc_trips = (FW_NAME(max_part)(p->n, nr, pl->jc_ways) + nc - 1) / nc;
-    const long ic_trips = (FW_NAME(max_part)(p->m, mr, pl->ic_ways) + mc - 1) / mc;
+    const long jc_trips = (fw_largest_share(p->n, nr, pl->jc_ways) + nc - 1) / nc;
+    const long ic_trips = (fw_largest_share(p->m, mr, pl->ic_ways) + mc - 1) / mc;
 
     /* The leader of each group owns the group's packed buffer; the first barrier publishes it. */
     if (pl->pack_b && tid == jc_leader)

@@ -36,6 +36,21 @@ void fw_dgemm_direct(const fw_gemm_problem *p, const fw_gemm_plan *plan);
 void fw_sgemm_scale_c(const fw_gemm_problem *p);
 void fw_dgemm_scale_c(const fw_gemm_problem *p);
 
+/* Largest share of len, in whole units, that one of `ways` threads gets as the driver splits
+ * it, so that all threads agree on trip counts. */
+static inline long fw_largest_share(long len, long unit, int ways)
+{
+    long units = (len + unit - 1) / unit;
+    return (units + ways - 1) / ways * unit;
+}
+
+/* A problem of mnk = m*n*k multiply-adds small enough for the direct path at any thread
+ * count (on one thread the plan sends larger ones there too). */
+static inline int fw_direct_by_size(const fw_config *cfg, double mnk)
+{
+    return mnk <= cfg->direct_max_mnk;
+}
+
 /* Threads split: every factorisation of threads into jc x ic x jr, scored by load balance. */
 void fw_choose_ways(int threads, long m, long n, int mr, int nr, int *jc, int *ic, int *jr);
 

@@ -108,19 +108,6 @@ static void check_kernels_timed(const tune_space *ts, const char *what)
     free(seen);
 }
 
-static void class_routes(const tune_space *ts, const int *point,
-                         long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
-{
-    const int(*shapes)[3];
-    const int nshapes = tune_class_shapes(ts->cls, &shapes);
-    fw_config cfg;
-    tune_space_config(ts, point, &cfg);
-    cfg.threads = ts->threads;
-    memset(routes, 0, TUNE_MAX_SHAPES * sizeof *routes);
-    for (int s = 0; s < nshapes; s++)
-        fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg, routes[s]);
-}
-
 /* The representative of a valid point is valid, runs the same code on the class's shapes,
  * is its own representative and gives the point its key. Returns 1 when the point is its
  * own representative. */
@@ -133,8 +120,8 @@ static int check_representative(const tune_space *ts, const int *p, const char *
     memcpy(again, rep, len);
     ts->s.canonical(&ts->s, again, ts->s.canonical_ctx);
     long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN], got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
-    class_routes(ts, p, want);
-    class_routes(ts, rep, got);
+    tune_space_routes(ts, p, want);
+    tune_space_routes(ts, rep, got);
     char kp[SPACE_KEY_MAX], kr[SPACE_KEY_MAX];
     int ok = space_is_valid(&ts->s, rep) && !memcmp(want, got, sizeof want) &&
              !memcmp(rep, again, len) && space_key(&ts->s, p, kp, sizeof kp) == 0 &&

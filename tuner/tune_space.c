@@ -220,9 +220,7 @@ static void canonical_point(const space *s, int *point, void *ctx)
 {
     const tune_space *ts = ctx;
     long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN], got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
-    fw_config cfg;
-    tune_space_config(ts, point, &cfg);
-    class_routes(ts, cfg, want);
+    tune_space_routes(ts, point, want);
     for (int d = 0; d < s->ndims; d++) {
         const int own = point[d];
         int v = 0;
@@ -230,8 +228,7 @@ static void canonical_point(const space *s, int *point, void *ctx)
             point[d] = v;
             if (!space_is_valid(s, point))
                 continue;
-            tune_space_config(ts, point, &cfg);
-            class_routes(ts, cfg, got);
+            tune_space_routes(ts, point, got);
             if (memcmp(got, want, sizeof got) == 0)
                 break;
         }
@@ -409,6 +406,14 @@ void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg)
         cfg->nc = cfg->nc >= k->nr ? cfg->nc / k->nr * k->nr : k->nr;
     if (k && !mc_searched && cfg->mc % k->mr)
         cfg->mc = cfg->mc >= k->mr ? cfg->mc / k->mr * k->mr : k->mr;
+}
+
+void tune_space_routes(const tune_space *ts, const int *point,
+                       long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
+{
+    fw_config cfg;
+    tune_space_config(ts, point, &cfg);
+    class_routes(ts, cfg, routes);
 }
 
 void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config *cfg,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "flopwatt.h"
+#include "fw_internal.h" /* FW_ROUTE_LEN */
 #include "space.h"
 
 /* The fw_config field a dimension sets (the class's kernel field for TUNE_KNOB_KERNEL; the
@@ -49,6 +50,12 @@ void tune_space_free(tune_space *ts);
 
 /* The configuration point stands for: the model's, with the searched fields set. */
 void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg);
+
+/* The code each of the class's shapes runs at point (fw_gemm_route, at the space's team
+ * size); rows past the class's shapes are zero. Points with equal routes are one
+ * configuration: the space gives them one representative. */
+void tune_space_routes(const tune_space *ts, const int *point,
+                       long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN]);
 
 /* One line naming what a class's configuration chooses, e.g.
  * "avx512_dgemm_16x14 mc=192 kc=384 nc=4088 ways=1x2x1 spread". */
