@@ -103,6 +103,10 @@ const fw_config *fw_class_config_ref(fw_precision prec, fw_shape_class cls);
 #define FW_ROUTE_LEN 6
 void fw_gemm_route(fw_precision prec, int m, int n, int k, const fw_config *cfg,
                    long route[FW_ROUTE_LEN]);
+/* The same for a column-major GEMV of m x n: [0] the team it takes, [1] the kernel (-1:
+ * plain loops), the rest 0. */
+void fw_gemv_route(fw_precision prec, fw_trans ta, int m, int n, const fw_config *cfg,
+                   long route[FW_ROUTE_LEN]);
 
 /* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);

@@ -9,6 +9,7 @@
 
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Thread chunks of y (N kernel) are multiples of this many bytes: whole cache lines and whole
  * unrolled row steps of the kernels, so every chunk but the last runs the main loop only. */
@@ -94,21 +95,18 @@ static void y_prepare(fw_precision p, long len, const void *beta, const char *sr
     }
 }
 
-/* Registry kernel for a kind, trusting the configuration only when the entry is of the right
- * kind and precision and runs on this CPU; otherwise the default of the active ISA. */
-static fw_gemv_fn pick_kernel(fw_kernel_kind kind, fw_precision prec, int index, int *inflight)
+/* Registry index of the kernel for a kind, trusting the configuration only when the entry
+ * is of the right kind and precision and runs on this CPU; otherwise the default of the
+ * active ISA. -1 when there is none. */
+static int pick_kernel(fw_kernel_kind kind, fw_precision prec, int index)
 {
     const fw_kernel *k = fw_kernel_get(index);
-    if (!k || k->info.kind != kind || k->info.prec != prec || !fw_kernel_supported(index)) {
-        int i = fw_kernel_first(kind, prec, fw_active_isa());
-        if (i < 0)
-            i = fw_kernel_first(kind, prec, FW_ISA_GENERIC);
-        k = i < 0 ? NULL : fw_kernel_get(i);
-    }
-    if (!k || !k->fn.gemv)
-        return NULL;
-    *inflight = k->info.nr > 0 ? k->info.nr : 1;
-    return k->fn.gemv;
+    if (k && k->info.kind == kind && k->info.prec == prec && fw_kernel_supported(index))
+        return k->fn.gemv ? index : -1;
+    int i = fw_kernel_first(kind, prec, fw_active_isa());
+    if (i < 0)
+        i = fw_kernel_first(kind, prec, FW_ISA_GENERIC);
+    return i >= 0 && fw_kernel_get(i)->fn.gemv ? i : -1;
 }
 
 /* Last resort when no kernel or no scratch is available: plain loops on the strided vectors. */
@@ -169,20 +167,55 @@ static void gemv_chunk(const gemv_problem *g, fw_gemv_fn kern, const void *xk, c
         vec_scatter(g->prec, hi - lo, yk, g->y + lo * g->incy * (long)esz, g->incy);
 }
 
-static int gemv_threads(const gemv_problem *g, const fw_config *cfg, long grain)
+/* What a call runs: the kernel (registry index, -1: none, so plain loops), the grain of
+ * the split of y, and the team. */
+typedef struct {
+    int kernel;
+    long grain;
+    int threads;
+} gemv_plan;
+
+static void gemv_plan_make(const gemv_problem *g, const fw_config *cfg, gemv_plan *p)
 {
-    if (g->alpha_zero || omp_in_parallel())
-        return 1;
-    long nt = (g->ylen + grain - 1) / grain;
+    p->kernel = -1;
+    p->grain = 1;
+    p->threads = 1;
+    if (g->alpha_zero) /* only y is scaled */
+        return;
+    p->kernel = g->use_n ? pick_kernel(FW_KIND_GEMV_N, g->prec, cfg->gemv_n_kernel)
+                         : pick_kernel(FW_KIND_GEMV_T, g->prec, cfg->gemv_t_kernel);
+    if (p->kernel < 0)
+        return;
+    /* N: whole cache lines and unrolled row steps per thread. T: whole in-flight blocks of
+     * columns, and whole cache lines of y per thread. */
+    const long esz = (long)fw_elem_size(g->prec), line = 64 / esz;
+    const long nr = fw_kernel_get(p->kernel)->info.nr, inflight = nr > 0 ? nr : 1;
+    p->grain = g->use_n ? GEMV_N_GRAIN_BYTES / esz : line % inflight == 0 ? line : inflight;
+    if (omp_in_parallel())
+        return;
+    long nt = (g->ylen + p->grain - 1) / p->grain;
     if (cfg->gemv_min_per_thread > 0) {
         long by_work = g->rows * g->cols / cfg->gemv_min_per_thread;
         if (nt > by_work)
             nt = by_work;
     }
     if (nt <= 1) /* small problems never ask for the default count (it reads the environment) */
-        return 1;
+        return;
     long want = cfg->threads > 0 ? cfg->threads : fw_default_threads();
-    return (int)(want < nt ? want : nt);
+    p->threads = (int)(want < nt ? want : nt);
+}
+
+void fw_gemv_route(fw_precision prec, fw_trans ta, int m, int n, const fw_config *cfg,
+                   long route[FW_ROUTE_LEN])
+{
+    const int trans = ta != FW_NO_TRANS;
+    gemv_problem g = {.prec = prec, .use_n = !trans, .rows = m, .cols = n, .xlen = trans ? m : n,
+                      .ylen = trans ? n : m};
+    gemv_plan p;
+    gemv_plan_make(&g, cfg, &p);
+    memset(route, 0, FW_ROUTE_LEN * sizeof *route);
+    route[0] = p.threads;
+    route[1] = p.kernel;
 }
 
 static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m, int n,
@@ -233,15 +266,12 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
     g.x = vec_base(x, g.xlen, incx, esz);
     g.y = (char *)vec_base(y, g.ylen, incy, esz);
 
-    int inflight = 1;
-    fw_gemv_fn kern = NULL;
-    if (!g.alpha_zero) {
-        kern = g.use_n ? pick_kernel(FW_KIND_GEMV_N, prec, cfg->gemv_n_kernel, &inflight)
-                       : pick_kernel(FW_KIND_GEMV_T, prec, cfg->gemv_t_kernel, &inflight);
-        if (!kern) {
-            gemv_strided(&g);
-            return 0;
-        }
+    gemv_plan plan;
+    gemv_plan_make(&g, cfg, &plan);
+    const fw_gemv_fn kern = plan.kernel >= 0 ? fw_kernel_get(plan.kernel)->fn.gemv : NULL;
+    if (!g.alpha_zero && !kern) {
+        gemv_strided(&g);
+        return 0;
     }
 
     /* Scratch: x at unit stride (only when A is read), then y at unit stride. */
@@ -269,11 +299,8 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
     }
     char *ybuf = ys ? scratch + yoff : NULL;
 
-    /* T: whole in-flight blocks of columns, and whole cache lines of y per thread. */
-    const long line = (long)(64 / esz);
-    const long grain = g.use_n ? (long)(GEMV_N_GRAIN_BYTES / esz)
-                               : (line % inflight == 0 ? line : inflight);
-    const int nt = gemv_threads(&g, cfg, grain);
+    const long grain = plan.grain;
+    const int nt = plan.threads;
     if (nt <= 1) {
         gemv_chunk(&g, kern, xk, ybuf, 0, g.ylen);
     } else {

@@ -49,13 +49,27 @@ static int same_config(const fw_config *a, const fw_config *b)
 
 /* Every valid point of a reduced space (and a sample of a full one) is a configuration the
  * library accepts; the seed is the model's configuration. */
-/* A threshold dimension holds one value per route (fw_gemm_route) the class's shapes can
- * take, the model's value among them: no two of its values time the same code. */
-static void check_thresholds(const tune_space *ts, const fw_config *model, const char *what)
+/* The routes of every shape of the class under cfg, by the library's own functions. */
+static void routes_of(const tune_space *ts, const fw_config *cfg,
+                      long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
 {
-    static const char *const names[] = {"direct", "skinny_k", "skinny_mn"};
     const int(*shapes)[3];
     const int nshapes = tune_class_shapes(ts->cls, &shapes);
+    memset(routes, 0, TUNE_MAX_SHAPES * sizeof *routes);
+    for (int s = 0; s < nshapes; s++)
+        if (ts->cls == FW_CLASS_GEMV_N || ts->cls == FW_CLASS_GEMV_T)
+            fw_gemv_route(ts->prec, ts->cls == FW_CLASS_GEMV_T ? FW_TRANS : FW_NO_TRANS,
+                          shapes[s][0], shapes[s][1], cfg, routes[s]);
+        else
+            fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], cfg, routes[s]);
+}
+
+/* A threshold dimension holds one value per route (fw_gemm_route, fw_gemv_route) the
+ * class's shapes can take, the model's value among them: no two of its values time the
+ * same code. */
+static void check_thresholds(const tune_space *ts, const fw_config *model, const char *what)
+{
+    static const char *const names[] = {"direct", "skinny_k", "skinny_mn", "min_per_thread"};
     for (size_t t = 0; t < sizeof names / sizeof names[0]; t++) {
         int d = space_dim_index(&ts->s, names[t]);
         if (d < 0)
@@ -66,20 +80,22 @@ static void check_thresholds(const tune_space *ts, const fw_config *model, const
         for (int v = 0; v < dim->count && v < 64; v++) {
             fw_config cfg = *model;
             cfg.threads = ts->threads;
+            const long x = dim->values[v];
             if (t == 0)
-                cfg.direct_max_mnk = (double)dim->values[v];
+                cfg.direct_max_mnk = (double)x;
             else if (t == 1)
-                cfg.skinny_k = (int)dim->values[v];
+                cfg.skinny_k = (int)x;
+            else if (t == 2)
+                cfg.skinny_mn = (int)x;
             else
-                cfg.skinny_mn = (int)dim->values[v];
-            model_seen |= t == 0 ? (double)dim->values[v] == model->direct_max_mnk
-                          : t == 1 ? dim->values[v] == model->skinny_k
-                                   : dim->values[v] == model->skinny_mn;
-            for (int s = 0; s < nshapes; s++)
-                fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg,
-                              routes[v][s]);
+                cfg.gemv_min_per_thread = x;
+            model_seen |= t == 0 ? (double)x == model->direct_max_mnk
+                          : t == 1 ? x == model->skinny_k
+                          : t == 2 ? x == model->skinny_mn
+                                   : x == model->gemv_min_per_thread;
+            routes_of(ts, &cfg, routes[v]);
             for (int u = 0; u < v; u++)
-                same += memcmp(routes[u], routes[v], (size_t)nshapes * sizeof routes[v][0]) == 0;
+                same += memcmp(routes[u], routes[v], sizeof routes[v]) == 0;
         }
         CHECK(model_seen, "%s: %s holds the model's value", what, names[t]);
         CHECK(same == 0 && dim->count >= 2, "%s: %s has %d values, %d pairs on one route", what,
@@ -204,6 +220,27 @@ static void test_spaces(void)
               (d = space_dim_index(&ts.s, "skinny_mn")) >= 0 && ts.s.dim[d].count == 2 &&
               ts.s.dim[d].values[0] == 8 && ts.s.dim[d].values[1] == 32,
           "skinny_n searches skinny_mn over 8 and 32 only: %s", why);
+    tune_space_free(&ts);
+    /* GEMV at 2 threads: 256^2 splits below 32768 elements a thread, 1024^2 below 1048576,
+     * 4096^2 always (of the grid's values): three teams, so three values. */
+    fw_config cfg;
+    fw_model_config(FW_F32, &cfg);
+    cfg.threads = 2;
+    long route[FW_ROUTE_LEN];
+    int teams[3];
+    const long per_thread[] = {32768, 65536, 1048576};
+    for (int i = 0; i < 3; i++) {
+        cfg.gemv_min_per_thread = per_thread[i];
+        fw_gemv_route(FW_F32, FW_NO_TRANS, 256, 256, &cfg, route);
+        teams[i] = (int)route[0];
+        fw_gemv_route(FW_F32, FW_TRANS, 1024, 1024, &cfg, route);
+        teams[i] = teams[i] * 10 + (int)route[0];
+    }
+    CHECK(teams[0] == 22 && teams[1] == 12 && teams[2] == 11 && route[1] == cfg.gemv_t_kernel,
+          "GEMV teams follow min_per_thread: %d %d %d", teams[0], teams[1], teams[2]);
+    CHECK(tune_space_build(&ts, FW_F32, FW_CLASS_GEMV_N, 2, 0, why, sizeof why) == 0 &&
+              (d = space_dim_index(&ts.s, "min_per_thread")) >= 0 && ts.s.dim[d].count == 3,
+          "gemv_n searches min_per_thread over three values: %s", why);
     tune_space_free(&ts);
     CHECK(tune_space_build(&ts, FW_F64, FW_CLASS_SQUARE, 1, 0, why, sizeof why) == 0 &&
               space_dim_index(&ts.s, "ways") < 0 && space_dim_index(&ts.s, "bind") < 0,

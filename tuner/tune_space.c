@@ -169,7 +169,8 @@ static int point_valid(const space *s, const int *point, void *ctx)
     return 1;
 }
 
-/* The code each shape of the class runs under cfg (fw_gemm_route), at the team size tuned. */
+/* The code each shape of the class runs under cfg (fw_gemm_route, fw_gemv_route), at the
+ * team size tuned. */
 static void class_routes(const tune_space *ts, fw_config cfg,
                          long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
 {
@@ -178,13 +179,19 @@ static void class_routes(const tune_space *ts, fw_config cfg,
     cfg.threads = ts->threads;
     memset(routes, 0, TUNE_MAX_SHAPES * sizeof *routes);
     for (int s = 0; s < nshapes; s++)
-        fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg, routes[s]);
+        if (class_kind(ts->cls) == FW_KIND_GEMM)
+            fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg, routes[s]);
+        else
+            fw_gemv_route(ts->prec, ts->cls == FW_CLASS_GEMV_T ? FW_TRANS : FW_NO_TRANS,
+                          shapes[s][0], shapes[s][1], &cfg, routes[s]);
 }
 
-/* A GEMM threshold's values that send every shape of the class down the same route (see
- * fw_gemm_route) time the same code: only the one nearest the model's value stays. Without
+/* A threshold's values that send every shape of the class down the same route (see
+ * class_routes) time the same code: only the one nearest the model's value stays. Without
  * this a local search meets plateaus of equal points: for n = 16, skinny_mn 16 to 64 are one
- * route and 0 or 8 the other, and a descent from the model's 32 did not reach the second. */
+ * route and 0 or 8 the other, and a descent from the model's 32 did not reach the second.
+ * For GEMV, min_per_thread 65536 to 524288 all run 256^2 on one thread and the larger
+ * shapes on two, and the "best" of them was the luckiest sample of one configuration. */
 static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_list *l)
 {
     const long model = knob_get(&ts->model, ts->cls, knob);
@@ -312,6 +319,7 @@ static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
     case FW_CLASS_GEMV_N:
     case FW_CLASS_GEMV_T:
         list_grid(&l, gemv_grid, COUNT(gemv_grid), ts->model.gemv_min_per_thread);
+        keep_distinct_routes(ts, TUNE_KNOB_MIN_PER_THREAD, &l);
         return add(ts, TUNE_KNOB_MIN_PER_THREAD, &l, why, wlen);
     case FW_CLASS_SMALL: /* one block at most: the blocking does not matter, the path does */
         list_grid(&l, direct_grid, COUNT(direct_grid), (long)ts->model.direct_max_mnk);
@@ -370,8 +378,7 @@ int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int 
     if (build_dims(ts, reduced, why, wlen))
         goto fail;
     space_set_valid(&ts->s, point_valid, ts);
-    if (class_kind(cls) == FW_KIND_GEMM)
-        space_set_canonical(&ts->s, canonical_point, ts);
+    space_set_canonical(&ts->s, canonical_point, ts);
     /* Kernels are listed in registry order and layouts as packed numbers: neither order
      * says which values are alike. */
     space_set_categorical(&ts->s, knob_names[TUNE_KNOB_KERNEL]);
