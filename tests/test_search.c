@@ -24,6 +24,16 @@ static int grid_valid(const space *s, const int *p, void *ctx)
     return mc * kc <= 256 * 448 && p[0] != 2 && p[0] != 9;
 }
 
+/* A representative as the tuner's: every mc from 224 up runs as 224 (a block capped at a
+ * thread's share). */
+static void cap_mc(const space *s, int *p, void *ctx)
+{
+    (void)s;
+    (void)ctx;
+    if (p[1] > 6)
+        p[1] = 6;
+}
+
 static void make_grid(space *s)
 {
     char why[256] = "";
@@ -107,6 +117,18 @@ static double constant(const int *p)
     return 2.0;
 }
 
+/* Along kc at the seed's other values: 2.0 at the seed (index 1), 2.05 one step up, then
+ * down to 1.0 at index 6; off those values, higher. */
+static double shelf(const int *p)
+{
+    static const double along_kc[] = {3.0, 2.0, 2.05, 1.9, 1.5, 1.2, 1.0, 1.1};
+    const int seed[] = {4, 2, 1, 1};
+    double c = along_kc[p[2]];
+    for (int d = 0; d < 4; d++)
+        c += d == 2 ? 0 : 0.5 * abs(p[d] - seed[d]);
+    return c;
+}
+
 /* The bowl flattened at 1.1: a plateau of optima. */
 static double flat_bottom(const int *p) { return fmax(bowl(p), 1.1); }
 
@@ -174,55 +196,79 @@ static void test_space(void)
           "signature %s", sig ? sig : "(null)");
     free(sig);
 
-    /* Neighbours: kernel 2 is invalid, so kernel 1 steps down to 0... and 3 to 1 skips 2. */
-    int nb[2 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
-    int at[] = {3, 0, 7, 0}; /* mc 32 * kc 512 fits; mc 64 * kc 512 fits too */
-    int n = space_neighbours(&s, at, nb);
-    int want[][4] = {{1, 0, 7, 0}, {4, 0, 7, 0}, {3, 1, 7, 0}, {3, 0, 6, 0}, {3, 0, 7, 1}};
-    int match = n == 5;
-    for (int i = 0; match && i < 5; i++)
+    /* Ordered neighbours: one and two steps each way. Kernel 2 is invalid, so the steps
+     * down from kernel 3 are 1 and 0. */
+    int nb[4 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
+    int at[] = {3, 0, 7, 0}; /* mc 32 * kc 512 fits; so do mc 64 and 96 */
+    int n = space_ordered_neighbours(&s, at, nb);
+    int want[][4] = {{1, 0, 7, 0}, {0, 0, 7, 0}, {4, 0, 7, 0}, {5, 0, 7, 0}, {3, 1, 7, 0},
+                     {3, 2, 7, 0}, {3, 0, 6, 0}, {3, 0, 5, 0}, {3, 0, 7, 1}, {3, 0, 7, 2}};
+    int match = n == 10;
+    for (int i = 0; match && i < 10; i++)
         match = !memcmp(nb[i], want[i], sizeof want[i]);
-    CHECK(match, "neighbours of (3,0,7,0): %d, stepping over the invalid kernel 2", n);
+    CHECK(match, "neighbours of (3,0,7,0): %d, two steps each way, over the invalid kernel 2",
+          n);
+    CHECK(space_categorical_neighbours(&s, at, nb) == 0, "no categorical dimension, none");
     int corner[] = {11, 9, 0, 4}; /* mc 320 * kc 64 fits */
-    n = space_neighbours(&s, corner, nb);
-    CHECK(n == 4, "a corner has 4 neighbours, got %d", n);
+    n = space_ordered_neighbours(&s, corner, nb);
+    CHECK(n == 8, "a corner has 8 neighbours, got %d", n);
     int wall[] = {0, 7, 6, 0}; /* mc 256 * kc 448: the last kc that fits; no valid mc above */
-    n = space_neighbours(&s, wall, nb);
+    n = space_ordered_neighbours(&s, wall, nb);
     int up_mc = 0;
     for (int i = 0; i < n; i++)
         up_mc |= nb[i][1] > 7;
     CHECK(!up_mc, "no neighbour beyond the invalid region");
 
+    /* Points of one representative are one place: with every mc from 224 up running as 224,
+     * mc 320 steps down to 192 and 160, and not up. */
+    space_set_canonical(&s, cap_mc, NULL);
+    int capped[] = {0, 9, 0, 0};
+    n = space_ordered_neighbours(&s, capped, nb);
+    int mc_steps = 0, mc_ok = 1;
+    for (int i = 0; i < n; i++)
+        if (nb[i][1] != 6) {
+            mc_steps++;
+            mc_ok &= nb[i][1] == 5 || nb[i][1] == 4;
+        }
+    CHECK(mc_steps == 2 && mc_ok, "steps over alike values: %d mc steps", mc_steps);
+    space_set_canonical(&s, NULL, NULL);
+
     /* A categorical dimension: every other valid value is a neighbour (kernels 2 and 9 are
-     * not valid). */
+     * not valid), and no ordered step moves it. */
     CHECK(space_set_categorical(&s, "kernel") == 0 && space_set_categorical(&s, "nope") == -1,
           "kernel made categorical");
-    CHECK(space_neighbour_capacity(&s) == 11 + 2 + 2 + 2, "capacity %d",
+    CHECK(space_neighbour_capacity(&s) == 11 + 3 * 2 * SPACE_ORDERED_REACH, "capacity %d",
           space_neighbour_capacity(&s));
     int cat[12 * 5 + 6][SPACE_MAX_DIMS];
-    n = space_neighbours(&s, at, cat);
+    n = space_categorical_neighbours(&s, at, cat);
     int kernels = 0, others = 0, saw_two = 0;
     for (int i = 0; i < n; i++) {
-        if (cat[i][0] != 3) {
+        if (cat[i][0] != 3 && !memcmp(cat[i] + 1, at + 1, 3 * sizeof *at)) {
             kernels++;
             saw_two |= cat[i][0] == 2 || cat[i][0] == 9;
         } else {
             others++;
         }
     }
-    CHECK(kernels == 9 && others == 3 && !saw_two,
-          "categorical neighbours: %d kernels (every valid other), %d others", kernels, others);
+    n = space_ordered_neighbours(&s, at, nb);
+    int moved_kernel = 0;
+    for (int i = 0; i < n; i++)
+        moved_kernel |= nb[i][0] != 3;
+    CHECK(kernels == 9 && others == 0 && !saw_two && n == 6 && !moved_kernel,
+          "categorical neighbours: %d kernels (every valid other), %d others; %d ordered",
+          kernels, others, n);
 
     /* Two categorical dimensions move together: every other valid combination. */
     CHECK(space_set_categorical(&s, "ways") == 0 &&
-              space_neighbour_capacity(&s) == 12 * 5 - 1 + 2 + 2,
+              space_neighbour_capacity(&s) == 12 * 5 - 1 + 2 * 2 * SPACE_ORDERED_REACH,
           "capacity with kernel x ways %d", space_neighbour_capacity(&s));
-    n = space_neighbours(&s, at, cat);
+    n = space_categorical_neighbours(&s, at, cat);
     int pairs = 0;
     for (int i = 0; i < n; i++)
         pairs += cat[i][0] != 3 && cat[i][3] != 0;
-    CHECK(n == 10 * 5 - 1 + 2 && pairs == 9 * 4, /* mc only up, kc only down */
-          "kernel x ways: %d neighbours, %d moving both", n, pairs);
+    CHECK(n == 10 * 5 - 1 && pairs == 9 * 4, "kernel x ways: %d neighbours, %d moving both", n,
+          pairs);
+    CHECK(space_ordered_neighbours(&s, at, nb) == 4, "mc two up, kc two down");
     s.dim[0].categorical = s.dim[3].categorical = 0;
 
     const long dup[] = {1, 2, 1};
@@ -435,12 +481,44 @@ static void test_local(void)
               "it starts at the seed point");
         search_result_free(&r);
     }
-    /* Pure descent from the seed reaches the bowl's minimum exactly. */
+    /* Pure descent from the seed reaches the bowl's minimum exactly, in about eight moves of
+     * at most 16 neighbours each. */
     search_result r;
     local_run(&s, bowl, 1, 0, &r);
-    CHECK(r.found && !memcmp(r.best, BOWL_MIN, sizeof BOWL_MIN) && r.evaluations < 100,
+    CHECK(r.found && !memcmp(r.best, BOWL_MIN, sizeof BOWL_MIN) && r.evaluations < 130,
           "descent alone finds the minimum in %ld evaluations", r.evaluations);
     search_result_free(&r);
+
+    /* A shelf: one step of kc from the seed is worse, two are better. A descent of single
+     * steps stays at the seed; this one goes on to the minimum. */
+    local_run(&s, shelf, 1, 0, &r);
+    CHECK(r.found && r.best_cost == 1.0 && r.best[2] == 6,
+          "over the shelf: best %g at kc index %d", r.best_cost, r.best[2]);
+    search_result_free(&r);
+
+    /* Ordered steps come before categorical ones: with kernel and ways categorical, the
+     * seed's block sizes move before any kernel or layout is tried. */
+    space_set_categorical(&s, "kernel");
+    space_set_categorical(&s, "ways");
+    probe pr;
+    probe_init(&pr, &s, bowl);
+    search_options o = search_defaults(SEARCH_LOCAL);
+    o.patience = 0;
+    if (run(&s, &pr, &o, &r) == 0) {
+        int nb[4 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
+        int ordered = space_ordered_neighbours(&s, s.seed, nb), same = 1;
+        for (int i = 0; i <= ordered && i < pr.calls; i++) {
+            int p[SPACE_MAX_DIMS];
+            space_point_at(&s, pr.order[i], p);
+            same &= p[0] == s.seed[0] && p[3] == s.seed[3];
+        }
+        CHECK(same && pr.calls > ordered + 1 && r.best_cost == 1.0,
+              "the first %d evaluations keep the seed's kernel and layout; best %g", ordered + 1,
+              r.best_cost);
+    }
+    search_result_free(&r);
+    probe_free(&pr);
+    s.dim[0].categorical = s.dim[3].categorical = 0;
 
     /* The trap: descent alone stays in the well; restarts find the global minimum. */
     local_run(&s, trap, 1, 0, &r);
@@ -462,7 +540,7 @@ static void test_local(void)
     CHECK(r.found && r.best_cost == 1.1, "flat bottom reached: %g", r.best_cost);
     search_result_free(&r);
     long n = local_run(&s, constant, 3, 4, &r);
-    CHECK(r.found && !memcmp(r.best, s.seed, 4 * sizeof(int)) && n <= (1 + 8) * (4 + 1),
+    CHECK(r.found && !memcmp(r.best, s.seed, 4 * sizeof(int)) && n <= (1 + 4 * 2 * SPACE_ORDERED_REACH) * (4 + 1),
           "a flat space: %ld evaluations, best at the seed", n);
     search_result_free(&r);
 

@@ -188,12 +188,17 @@ int space_first_valid(const space *s, int *point)
     return space_is_valid(s, point) ? 0 : space_next_valid(s, point);
 }
 
-int space_key(const space *s, const int *point, char *key, size_t len)
+static void representative(const space *s, const int *point, int *rep)
 {
-    int rep[SPACE_MAX_DIMS];
     memcpy(rep, point, (size_t)s->ndims * sizeof *rep);
     if (s->canonical && space_is_valid(s, rep))
         s->canonical(s, rep, s->canonical_ctx);
+}
+
+int space_key(const space *s, const int *point, char *key, size_t len)
+{
+    int rep[SPACE_MAX_DIMS];
+    representative(s, point, rep);
     size_t used = 0;
     for (int d = 0; d < s->ndims; d++) {
         int n = snprintf(key + used, len - used, "%s%s=%ld", d ? "," : "", s->dim[d].name,
@@ -269,11 +274,40 @@ int space_neighbour_capacity(const space *s)
 {
     int n = categorical_combinations(s) - 1;
     for (int d = 0; d < s->ndims; d++)
-        n += s->dim[d].categorical ? 0 : 2;
+        n += s->dim[d].categorical ? 0 : 2 * SPACE_ORDERED_REACH;
     return n;
 }
 
-int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
+int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
+{
+    int n = 0, here[SPACE_MAX_DIMS];
+    representative(s, point, here);
+    for (int d = 0; d < s->ndims; d++) {
+        if (s->dim[d].categorical)
+            continue;
+        for (int dir = -1; dir <= 1; dir += 2) {
+            int q[SPACE_MAX_DIMS], last[SPACE_MAX_DIMS], steps = 0;
+            memcpy(q, here, (size_t)s->ndims * sizeof *q);
+            memcpy(last, here, (size_t)s->ndims * sizeof *last);
+            for (q[d] += dir; steps < SPACE_ORDERED_REACH && q[d] >= 0 && q[d] < s->dim[d].count;
+                 q[d] += dir) {
+                int rep[SPACE_MAX_DIMS];
+                if (!space_is_valid(s, q))
+                    continue;
+                representative(s, q, rep);
+                if (!memcmp(rep, last, (size_t)s->ndims * sizeof *rep))
+                    continue; /* runs the same code as the step before: not a step */
+                memcpy(last, rep, (size_t)s->ndims * sizeof *last);
+                memcpy(out[n++], q, (size_t)s->ndims * sizeof *q);
+                steps++;
+            }
+        }
+    }
+    return n;
+}
+
+int space_categorical_neighbours(const space *s, const int *point,
+                                 int (*out)[SPACE_MAX_DIMS])
 {
     int n = 0;
     const int combinations = categorical_combinations(s);
@@ -287,19 +321,6 @@ int space_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS
                 same &= q[d] == point[d];
             }
         n += !same && space_is_valid(s, q);
-    }
-    for (int d = 0; d < s->ndims; d++) {
-        if (s->dim[d].categorical)
-            continue;
-        for (int dir = -1; dir <= 1; dir += 2) {
-            int *q = out[n];
-            memcpy(q, point, (size_t)s->ndims * sizeof *q);
-            for (q[d] += dir; q[d] >= 0 && q[d] < s->dim[d].count; q[d] += dir)
-                if (space_is_valid(s, q)) {
-                    n++;
-                    break;
-                }
-        }
     }
     return n;
 }
