@@ -595,7 +595,9 @@ static int validate_class(tune_run *t, tune_class_report *c)
     if (rc == 0) {
         tune_validation *v = &c->v;
         char why[300];
-        v->budget = (15 * c->r.curve_len + 99) / 100;
+        v->budget = 15 * c->r.curve_len / 100; /* at most 15%, but the seed at least */
+        if (v->budget < 1)
+            v->budget = 1;
         search_options replay = search_defaults(SEARCH_LOCAL);
         replay.seed = (uint64_t)t->o->seed;
         replay.max_evaluations = v->budget;

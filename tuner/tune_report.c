@@ -236,7 +236,8 @@ int tune_report_print_validation(FILE *f, const tune_run_report *r)
 {
     fprintf(f, "\nvalidation: local search (seed %ld) replayed on the exhaustive measurements "
                "of the reduced spaces (one per set of points that run the same code), at most "
-               "15%% of the exhaustive's evaluations; passes within %.0f%% "
+               "15%% of the exhaustive's evaluations (rounded down; the model's point at "
+               "least); passes within %.0f%% "
                "of the exhaustive best (%s), as re-measured interleaved where both are timed\n",
             r->seed, 100 * TUNE_VALIDATE_TOLERANCE, r->objective);
     fprintf(f, "%-4s %-9s %7s %11s %14s %7s %7s %14s %8s %11s  %s\n", "prec", "class", "valid",
