@@ -67,6 +67,10 @@ static void test_bad_input(void)
     cli_expect_error(2, ARGS("gemv", "--m", "2000000000", "--n", "2000000000"));
     cli_expect_error(2, ARGS("gemm", "--kernel", "no_such_kernel", "--size", "8"));
     cli_expect_error(2, ARGS("kernels", "--bogus"));
+    cli_expect_error(2, ARGS("kernels", "--kc", "64")); /* sizes without --rate */
+    cli_expect_error(2, ARGS("kernels", "--rate", "--kc", "0"));
+    cli_expect_error(2, ARGS("kernels", "--rate", "--seconds", "-1"));
+    cli_expect_error(2, ARGS("kernels", "--rate", "--mc", "1")); /* below every tile */
     cli_expect_error(2, ARGS("peak", "--threads", "x"));
     cli_expect_error(2, ARGS("peak", "--threads", "1,,2"));
     cli_expect_error(2, ARGS("compare", "--only", "cubes"));
@@ -147,6 +151,30 @@ static void test_kernels_and_peak(void)
     for (int i = 0; i < fw_kernel_count(); i++)
         CHECK(strstr(r.out, fw_kernel_at(i)->name) != NULL, "kernels does not list %s",
               fw_kernel_at(i)->name);
+    /* --rate: a row per GEMM kernel this CPU runs, with a positive rate in both
+     * placements; none for the others. */
+    cli_run(&r, ARGS("kernels", "--rate", "--mc", "64", "--kc", "32", "--nc", "96", "--seconds",
+                     "0.002"));
+    CHECK(r.status == 0 && strstr(r.out, "% of peak"), "kernels --rate: exit %d, stderr %s",
+          r.status, r.err);
+    for (int i = 0; i < fw_kernel_count(); i++) {
+        const fw_kernel_info *k = fw_kernel_at(i);
+        char row[64];
+        snprintf(row, sizeof row, "| %s |", k->name);
+        const char *at = strstr(r.out, row);
+        double panels = 0, block = 0;
+        long kc = 0, mc = 0, nc = 0;
+        int fields = at ? sscanf(at + strlen(row), " %*s | %ld | %lf | %*f | %ld x %ld | %lf |",
+                                 &kc, &panels, &mc, &nc, &block)
+                        : 0;
+        if (k->kind == FW_KIND_GEMM && fw_kernel_supported(i))
+            CHECK(fields == 5 && kc == 32 && panels > 0 && block > 0 && mc == 64 / k->mr * k->mr &&
+                      nc == 96 / k->nr * k->nr,
+                  "kernels --rate: row of %s: %d fields, KC %ld, %g and %g GFLOP/s, %ld x %ld",
+                  k->name, fields, kc, panels, block, mc, nc);
+        else
+            CHECK(at == NULL, "kernels --rate times %s, which it cannot run alone", k->name);
+    }
     cli_run(&r, ARGS("peak", "--threads", "1", "--reps", "1", "--seconds", "0.01", "--passes", "1",
                  "--mib", "8"));
     CHECK(r.status == 0 && strstr(r.out, "FP64 GFLOP/s") && strstr(r.out, "GB/s"),
