@@ -368,6 +368,12 @@ static double bowl_of_representative(const int *p)
     return bowl(q);
 }
 
+/* Least at kernel 0 (whose layouts are all alike), mc 160 and kc 320. */
+static double kernel0_least(const int *p)
+{
+    return (p[0] == 0 ? 1.0 : 2.0) + 0.01 * abs(p[1] - 4) + 0.01 * abs(p[2] - 4);
+}
+
 /* Points with one representative share a key and are evaluated once. */
 static void test_representatives(void)
 {
@@ -398,6 +404,20 @@ static void test_representatives(void)
                       "exhaustive evaluates one point per representative: %ld of %llu valid",
                       r.evaluations, (unsigned long long)space_count_valid(&s));
         }
+        search_result_free(&r);
+        probe_free(&pr);
+    }
+    /* The best is kept as its representative, whichever alike point reached it. */
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        probe pr;
+        probe_init(&pr, &s, kernel0_least);
+        search_options o = search_defaults(SEARCH_RANDOM);
+        o.seed = seed;
+        search_result r;
+        if (run(&s, &pr, &o, &r) == 0)
+            CHECK(r.found && r.best_cost == 1.0 && r.best[0] == 0 && r.best[3] == 0,
+                  "seed %llu: best kept as the representative (ways index %d)",
+                  (unsigned long long)seed, r.best[3]);
         search_result_free(&r);
         probe_free(&pr);
     }

@@ -77,7 +77,9 @@ static int record(search_run_state *st, const int *point, double cost, int fresh
     if (!isnan(cost) && (!r->found || cost < r->best_cost)) {
         r->found = 1;
         r->best_cost = cost;
-        memcpy(r->best, point, (size_t)st->s->ndims * sizeof *point);
+        /* The representative: the configuration the cost belongs to, whichever alike point
+         * the strategy reached it by. */
+        space_representative(st->s, point, r->best);
     }
     if (isnan(cost))
         r->failed++;

@@ -188,7 +188,7 @@ int space_first_valid(const space *s, int *point)
     return space_is_valid(s, point) ? 0 : space_next_valid(s, point);
 }
 
-static void representative(const space *s, const int *point, int *rep)
+void space_representative(const space *s, const int *point, int *rep)
 {
     memcpy(rep, point, (size_t)s->ndims * sizeof *rep);
     if (s->canonical && space_is_valid(s, rep))
@@ -198,7 +198,7 @@ static void representative(const space *s, const int *point, int *rep)
 int space_key(const space *s, const int *point, char *key, size_t len)
 {
     int rep[SPACE_MAX_DIMS];
-    representative(s, point, rep);
+    space_representative(s, point, rep);
     size_t used = 0;
     for (int d = 0; d < s->ndims; d++) {
         int n = snprintf(key + used, len - used, "%s%s=%ld", d ? "," : "", s->dim[d].name,
@@ -281,7 +281,7 @@ int space_neighbour_capacity(const space *s)
 int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
 {
     int n = 0, here[SPACE_MAX_DIMS];
-    representative(s, point, here);
+    space_representative(s, point, here);
     for (int d = 0; d < s->ndims; d++) {
         if (s->dim[d].categorical)
             continue;
@@ -294,7 +294,7 @@ int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_
                 int rep[SPACE_MAX_DIMS];
                 if (!space_is_valid(s, q))
                     continue;
-                representative(s, q, rep);
+                space_representative(s, q, rep);
                 if (!memcmp(rep, last, (size_t)s->ndims * sizeof *rep))
                     continue; /* runs the same code as the step before: not a step */
                 memcpy(last, rep, (size_t)s->ndims * sizeof *last);

@@ -82,6 +82,9 @@ void space_point_at(const space *s, uint64_t index, int *point);
 int space_first_valid(const space *s, int *point);
 int space_next_valid(const space *s, int *point);
 
+/* The representative of point into rep: itself when the space has none or point is invalid. */
+void space_representative(const space *s, const int *point, int *rep);
+
 /* Writes the key of point ("name=value,..." in dimension order) to key: the key of its
  * representative, so points that behave the same share one key, and so one evaluation.
  * Returns 0, or -1 when len is too small. */
