@@ -242,9 +242,10 @@ static void test_spaces(void)
               (d = space_dim_index(&ts.s, "min_per_thread")) >= 0 && ts.s.dim[d].count == 3,
           "gemv_n searches min_per_thread over three values: %s", why);
     tune_space_free(&ts);
-    /* Values the class's shapes cannot tell from the model's stand for the model's: every
-     * NC above the square shapes' n runs one column block there, and the profile keeps the
-     * model's NC, not the first such value (2044 split n = 2048 into 2044 + 4). */
+    /* Values the class's shapes cannot tell from the model's become the model's in what the
+     * profile keeps: every NC above the square shapes' n runs one column block there, and
+     * the profile holds the model's NC, not the first such value (2044 split n = 2048 into
+     * 2044 + 4). */
     if (CHECK(tune_space_build(&ts, FW_F32, FW_CLASS_SQUARE, 2, 0, why, sizeof why) == 0 &&
                   (d = space_dim_index(&ts.s, "nc")) >= 0,
               "f32 square space: %s", why)) {
@@ -262,10 +263,11 @@ static void test_spaces(void)
                 continue;
             alike++;
             space_representative(&ts.s, p, rep);
-            kept_model += rep[d] == ts.s.seed[d];
+            tune_space_prefer_model(&ts, rep);
+            kept_model += !memcmp(rep, ts.s.seed, (size_t)ts.s.ndims * sizeof *rep);
         }
         CHECK(alike > 0 && kept_model == alike,
-              "%d NC values run the model's code on the square shapes; %d stand for the model's",
+              "%d NC values run the model's code on the square shapes; %d become the model's point",
               alike, kept_model);
         tune_space_free(&ts);
     }

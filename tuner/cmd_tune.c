@@ -421,6 +421,7 @@ static int run_search(class_session *s, tune_objective_ctx *octx, const search_o
         return -1;
     }
     c->best_cost = c->r.best_cost;
+    tune_space_prefer_model(&s->ts, c->r.best);
     fw_config best;
     tune_space_config(&s->ts, c->r.best, &best);
     tune_config_describe(c->prec, c->cls, &best, c->best, sizeof c->best);
@@ -484,6 +485,7 @@ static int choose(const tune_run *t, class_session *s, tune_objective_ctx *octx,
         return rc;
     if (t->p->within && (rc = pick_within(t, s, c, point)) != 0)
         return rc;
+    tune_space_prefer_model(&s->ts, point);
     fw_config tuned;
     tune_space_config(&s->ts, point, &tuned);
     c->chosen = TUNE_CHOSEN_MODEL;
@@ -608,6 +610,7 @@ static int validate_class(tune_run *t, tune_class_report *c)
         } else {
             c->validated = 1;
             if (v->replay.found) {
+                tune_space_prefer_model(&s.ts, v->replay.best);
                 fw_config cfg;
                 tune_space_config(&s.ts, v->replay.best, &cfg);
                 tune_config_describe(c->prec, c->cls, &cfg, v->replay_best,

@@ -218,15 +218,13 @@ static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_lis
 }
 
 /* Points that run the same code on every shape of the class share one representative, and
- * so one measurement: each dimension in turn takes the model's value when that keeps the
- * point valid and the code the same, else its first value that does. Every MC at least a
- * thread's share of m runs one block, for instance; timed as separate points, the best of
- * them was the luckiest sample of one configuration. The model's value first, because the
- * representative is what the profile keeps, and a value the class's shapes cannot tell
- * apart still matters for larger calls: the first NC above the square shapes' n (2044)
- * split n = 2048 into two column blocks, the second 4 columns wide, where the model's 8190
- * runs one. Dimension by dimension, two such points whose validity differs elsewhere can
- * still keep two representatives. */
+ * so one measurement: each dimension in turn takes its first value that keeps the point
+ * valid and the code the same. Every MC at least a thread's share of m runs one block, for
+ * instance; timed as separate points, the best of them was the luckiest sample of one
+ * configuration. The first value, because it leaves the most room: a search steps from a
+ * point's representative, and with MC 96 standing for the model's 608 in f64 skinny_m, KC
+ * can grow to 512 within L2. Dimension by dimension, two such points whose validity
+ * differs elsewhere can still keep two representatives. */
 static void canonical_point(const space *s, int *point, void *ctx)
 {
     const tune_space *ts = ctx;
@@ -234,18 +232,38 @@ static void canonical_point(const space *s, int *point, void *ctx)
     tune_space_routes(ts, point, want);
     for (int d = 0; d < s->ndims; d++) {
         const int own = point[d];
-        int v = s->has_seed && own == s->seed[d] ? own : -1;
-        for (int i = s->has_seed ? -1 : 0; v < 0 && i < own; i++) { /* -1: the model's value */
-            point[d] = i < 0 ? s->seed[d] : i;
+        int v = 0;
+        for (; v < own; v++) {
+            point[d] = v;
             if (!space_is_valid(s, point))
                 continue;
             tune_space_routes(ts, point, got);
-            if (memcmp(got, want, sizeof got) == 0) {
-                v = point[d];
+            if (memcmp(got, want, sizeof got) == 0)
                 break;
-            }
         }
-        point[d] = v < 0 ? own : v;
+        point[d] = v; /* own when no earlier value matched */
+    }
+}
+
+void tune_space_prefer_model(const tune_space *ts, int *point)
+{
+    const space *s = &ts->s;
+    if (!s->has_seed || !space_is_valid(s, point))
+        return;
+    long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN], got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+    tune_space_routes(ts, point, want);
+    for (int d = 0; d < s->ndims; d++) {
+        const int own = point[d];
+        if (own == s->seed[d])
+            continue;
+        point[d] = s->seed[d];
+        int same = space_is_valid(s, point);
+        if (same) {
+            tune_space_routes(ts, point, got);
+            same = memcmp(got, want, sizeof got) == 0;
+        }
+        if (!same)
+            point[d] = own;
     }
 }
 

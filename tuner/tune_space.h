@@ -57,6 +57,13 @@ void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg);
 void tune_space_routes(const tune_space *ts, const int *point,
                        long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN]);
 
+/* Rewrites a valid point, dimension by dimension, to the model's value wherever that keeps
+ * it valid and runs the same code on the class's shapes: what the profile should hold,
+ * since a value those shapes cannot tell apart still matters for larger calls. The first
+ * NC above the square shapes' n (2044) split n = 2048 into two column blocks, the second
+ * 4 columns wide, where the model's 8190 runs one. */
+void tune_space_prefer_model(const tune_space *ts, int *point);
+
 /* One line naming what a class's configuration chooses, e.g.
  * "avx512_dgemm_16x14 mc=192 kc=384 nc=4088 ways=1x2x1 spread". */
 void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config *cfg,
