@@ -236,13 +236,19 @@ void FW_UKR_NAME(long k, const void *alpha_, const void *a_, const void *b_, lon
             pb += rs_b;                                                                       \
         }                                                                                     \
     } while (0)
-/* Columns of the twin's narrow k loop, for n up to half the tile. */
-#define FW_UKR_NR_HALF ((FW_NR + 1) / 2)
-/* The k loop on NV vectors, narrow when n allows. */
+/* The twin's k loop runs whole quarters of the tile's columns, the fewest that hold n: a
+ * corner of n = 8 on a 32x12 tile computes 9 columns, not 12. */
+#define FW_UKR_NR_QUARTER ((FW_NR + 3) / 4)
+#define FW_UKR_QUARTERS(Q) ((Q) * FW_UKR_NR_QUARTER < FW_NR ? (Q) * FW_UKR_NR_QUARTER : FW_NR)
+/* The k loop on NV vectors and the quarters n needs. */
 #define FW_UKR_DIRECT_KLOOP_N(NV)                                                             \
     do {                                                                                      \
-        if (n <= FW_UKR_NR_HALF)                                                              \
-            FW_UKR_DIRECT_KLOOP(NV, FW_UKR_NR_HALF);                                          \
+        if (n <= FW_UKR_QUARTERS(1))                                                          \
+            FW_UKR_DIRECT_KLOOP(NV, FW_UKR_QUARTERS(1));                                      \
+        else if (n <= FW_UKR_QUARTERS(2))                                                     \
+            FW_UKR_DIRECT_KLOOP(NV, FW_UKR_QUARTERS(2));                                      \
+        else if (n <= FW_UKR_QUARTERS(3))                                                     \
+            FW_UKR_DIRECT_KLOOP(NV, FW_UKR_QUARTERS(3));                                      \
         else                                                                                  \
             FW_UKR_DIRECT_KLOOP(NV, FW_NR);                                                   \
     } while (0)
@@ -328,7 +334,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&FW_UKR_DIRECT), fw_gemm_
 #undef FW_UKR_UPDATE_C
 #undef FW_UKR_DIRECT_KLOOP
 #undef FW_UKR_DIRECT_KLOOP_N
-#undef FW_UKR_NR_HALF
+#undef FW_UKR_NR_QUARTER
+#undef FW_UKR_QUARTERS
 #undef FW_UKR_CAT_
 #undef FW_UKR_CAT
 #undef FW_UKR_DIRECT
