@@ -466,6 +466,7 @@ static int pick_within(const tune_run *t, class_session *s, tune_class_report *c
         snprintf(c->why, sizeof c->why, "the cache holds a point of another space: %s", e->key);
         return -1;
     }
+    tune_space_prefer_model(&s->ts, point);
     fw_config cfg;
     tune_space_config(&s->ts, point, &cfg);
     tune_config_describe(c->prec, c->cls, &cfg, c->best, sizeof c->best);
@@ -485,7 +486,6 @@ static int choose(const tune_run *t, class_session *s, tune_objective_ctx *octx,
         return rc;
     if (t->p->within && (rc = pick_within(t, s, c, point)) != 0)
         return rc;
-    tune_space_prefer_model(&s->ts, point);
     fw_config tuned;
     tune_space_config(&s->ts, point, &tuned);
     c->chosen = TUNE_CHOSEN_MODEL;

@@ -217,6 +217,23 @@ static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_lis
         list_add(l, kept[g]);
 }
 
+/* Sets dimension d of point to value index v when the point stays valid and runs the code
+ * want describes on the class's shapes, and says whether it did (else point is unchanged). */
+static int set_if_alike(const tune_space *ts, int *point, int d, int v,
+                        long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
+{
+    const int own = point[d];
+    point[d] = v;
+    if (space_is_valid(&ts->s, point)) {
+        long got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+        tune_space_routes(ts, point, got);
+        if (memcmp(got, want, sizeof got) == 0)
+            return 1;
+    }
+    point[d] = own;
+    return 0;
+}
+
 /* Points that run the same code on every shape of the class share one representative, and
  * so one measurement: each dimension in turn takes its first value that keeps the point
  * valid and the code the same. Every MC at least a thread's share of m runs one block, for
@@ -228,21 +245,12 @@ static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_lis
 static void canonical_point(const space *s, int *point, void *ctx)
 {
     const tune_space *ts = ctx;
-    long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN], got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+    long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
     tune_space_routes(ts, point, want);
-    for (int d = 0; d < s->ndims; d++) {
-        const int own = point[d];
-        int v = 0;
-        for (; v < own; v++) {
-            point[d] = v;
-            if (!space_is_valid(s, point))
-                continue;
-            tune_space_routes(ts, point, got);
-            if (memcmp(got, want, sizeof got) == 0)
+    for (int d = 0; d < s->ndims; d++)
+        for (int v = 0; v < point[d]; v++)
+            if (set_if_alike(ts, point, d, v, want))
                 break;
-        }
-        point[d] = v; /* own when no earlier value matched */
-    }
 }
 
 void tune_space_prefer_model(const tune_space *ts, int *point)
@@ -250,21 +258,11 @@ void tune_space_prefer_model(const tune_space *ts, int *point)
     const space *s = &ts->s;
     if (!s->has_seed || !space_is_valid(s, point))
         return;
-    long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN], got[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+    long want[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
     tune_space_routes(ts, point, want);
-    for (int d = 0; d < s->ndims; d++) {
-        const int own = point[d];
-        if (own == s->seed[d])
-            continue;
-        point[d] = s->seed[d];
-        int same = space_is_valid(s, point);
-        if (same) {
-            tune_space_routes(ts, point, got);
-            same = memcmp(got, want, sizeof got) == 0;
-        }
-        if (!same)
-            point[d] = own;
-    }
+    for (int d = 0; d < s->ndims; d++)
+        if (point[d] != s->seed[d])
+            set_if_alike(ts, point, d, s->seed[d], want);
 }
 
 static int add(tune_space *ts, tune_knob knob, const value_list *l, char *why, size_t wlen)

@@ -51,8 +51,8 @@ void tune_space_free(tune_space *ts);
 /* The configuration point stands for: the model's, with the searched fields set. */
 void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg);
 
-/* The code each of the class's shapes runs at point (fw_gemm_route, at the space's team
- * size); rows past the class's shapes are zero. Points with equal routes are one
+/* The code each of the class's shapes runs at point (fw_gemm_route or fw_gemv_route, at
+ * the space's team size); rows past the class's shapes are zero. Points with equal routes are one
  * configuration: the space gives them one representative. */
 void tune_space_routes(const tune_space *ts, const int *point,
                        long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN]);
