@@ -2,20 +2,25 @@
 #include "gemm_problem.h"
 
 #include <omp.h>
+#include <string.h>
 
 #define FW_T float
 #define FW_NAME(x) fw_s##x
+#define FW_PACK_L 4
 #include "gemm_driver_template.h"
 #include "gemm_direct_template.h"
 #undef FW_T
 #undef FW_NAME
+#undef FW_PACK_L
 
 #define FW_T double
 #define FW_NAME(x) fw_d##x
+#define FW_PACK_L 2
 #include "gemm_driver_template.h"
 #include "gemm_direct_template.h"
 #undef FW_T
 #undef FW_NAME
+#undef FW_PACK_L
 
 /* Fraction of the work a split does not waste on tile padding. */
 static double split_efficiency(long len, long unit, int ways)
