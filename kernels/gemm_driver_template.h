@@ -119,6 +119,7 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
 {
     const int mr = pl->ukr->info.mr, nr = pl->ukr->info.nr;
     const fw_gemm_ukr_fn ukr = pl->ukr->fn.gemm;
+    const fw_gemm_direct_fn direct = pl->ukr->fn.direct;
     const FW_T *A = p->a, *B = p->b;
     FW_T *C = p->c;
     const FW_T alpha = *(const FW_T *)p->alpha, beta = *(const FW_T *)p->beta;
@@ -128,7 +129,8 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
     const int jc_id = tid / in_jc, ic_id = (tid % in_jc) / pl->jr_ways, jr_id = tid % pl->jr_ways;
     const int jc_leader = tid - tid % in_jc, ic_leader = tid - jr_id;
     const long mc = pl->mc, kc = pl->kc, nc = pl->nc;
-    /* C(i, j) with unit row stride goes straight to the microkernel; otherwise via a tile. */
+    /* C(i, j) with unit row stride goes straight to the microkernel (edge tiles to its direct
+     * twin); otherwise via a tile. */
     const int c_direct = p->rs_c == 1;
     FW_T tile[FW_MAX_TILE] __attribute__((aligned(64)));
 
@@ -206,6 +208,11 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
                         FW_T *cij = C + i * p->rs_c + j * p->cs_c;
                         if (c_direct && nrows == mr && ncols == nr) {
                             ukr(kcur, &alpha, apanel, bpanel, brs, bcs, beta_now, cij, p->cs_c);
+                        } else if (c_direct) {
+                            /* An edge tile: the twin runs only the vectors and quarters of
+                             * columns it covers, and stores straight to C. */
+                            direct(nrows, ncols, kcur, &alpha, apanel, mr, bpanel, brs, bcs,
+                                   beta_now, cij, p->cs_c);
                         } else {
                             ukr(kcur, &alpha, apanel, bpanel, brs, bcs, &zero, tile, mr);
                             FW_NAME(merge_tile)(tile, mr, nrows, ncols, *beta_now, cij, p->rs_c,
