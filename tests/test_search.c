@@ -129,6 +129,17 @@ static double shelf(const int *p)
     return c;
 }
 
+/* Best where the block fills the limit of grid_valid and kc is large: 1.0 at mc 224, kc 512,
+ * at the seed's kernel and ways. From mc 320, kc 320 every single step is worse or invalid:
+ * the way down runs along the edge of the valid region, kc up and mc down together. */
+static double along_the_wall(const int *p)
+{
+    const int seed[] = {4, 9, 4, 1};
+    double fill = (double)MCS[p[1]] * KCS[p[2]] / (256 * 448);
+    return 1 + 2 * (1 - fill) + 0.1 * (7 - p[2]) + 0.5 * abs(p[0] - seed[0]) +
+           0.5 * abs(p[3] - seed[3]);
+}
+
 /* The bowl flattened at 1.1: a plateau of optima. */
 static double flat_bottom(const int *p) { return fmax(bowl(p), 1.1); }
 
@@ -214,10 +225,13 @@ static void test_space(void)
     CHECK(n == 8, "a corner has 8 neighbours, got %d", n);
     int wall[] = {0, 7, 6, 0}; /* mc 256 * kc 448: the last kc that fits; no valid mc above */
     n = space_ordered_neighbours(&s, wall, nb);
-    int up_mc = 0;
-    for (int i = 0; i < n; i++)
-        up_mc |= nb[i][1] > 7;
-    CHECK(!up_mc, "no neighbour beyond the invalid region");
+    int up_mc = 0, inside = 1;
+    for (int i = 0; i < n; i++) {
+        inside &= space_is_valid(&s, nb[i]) && (nb[i][1] <= 7 || nb[i][2] < 6);
+        up_mc += nb[i][1] > 7;
+    }
+    CHECK(inside && up_mc == 2, "at the wall, mc up comes with kc down: %d such of %d", up_mc,
+          n);
 
     /* Points of one representative are one place: with every mc from 224 up running as 224,
      * mc 320 steps down to 192 and 160, and not up. */
@@ -515,6 +529,21 @@ static void test_local(void)
     CHECK(r.found && r.best_cost == 1.0 && r.best[2] == 6,
           "over the shelf: best %g at kc index %d", r.best_cost, r.best[2]);
     search_result_free(&r);
+
+    /* A step out of the valid region is completed by the least move of another ordered
+     * dimension, so the descent follows the region's edge (kc up, mc down) to the minimum. */
+    {
+        char why[256] = "";
+        const long on_the_wall[] = {4, 320, 320, 2};
+        CHECK(space_set_seed(&s, on_the_wall, why, sizeof why) == 0, "seed: %s", why);
+        local_run(&s, along_the_wall, 1, 0, &r);
+        CHECK(r.found && r.best_cost == 1.0 && r.best[1] == 6 && r.best[2] == 7,
+              "along the wall: best %g at mc index %d, kc index %d", r.best_cost, r.best[1],
+              r.best[2]);
+        search_result_free(&r);
+        const long model[] = {4, 96, 128, 1};
+        CHECK(space_set_seed(&s, model, why, sizeof why) == 0, "seed: %s", why);
+    }
 
     /* Ordered steps come before categorical ones: with kernel and ways categorical, the
      * seed's block sizes move before any kernel or layout is tried. */

@@ -278,6 +278,32 @@ int space_neighbour_capacity(const space *s)
     return n;
 }
 
+/* Completes q, invalid after a step of dimension d, with the smallest move of one other
+ * ordered dimension that makes it valid: nearer values first, then lower dimensions, down
+ * before up. Returns 1 when one exists (q then holds it), else 0 (q unchanged). */
+static int follow_the_wall(const space *s, int d, int *q)
+{
+    int widest = 0;
+    for (int e = 0; e < s->ndims; e++)
+        if (!s->dim[e].categorical && e != d && s->dim[e].count > widest)
+            widest = s->dim[e].count;
+    for (int dist = 1; dist < widest; dist++)
+        for (int e = 0; e < s->ndims; e++) {
+            if (s->dim[e].categorical || e == d)
+                continue;
+            for (int dir = -1; dir <= 1; dir += 2) {
+                int v = q[e] + dir * dist, was = q[e];
+                if (v < 0 || v >= s->dim[e].count)
+                    continue;
+                q[e] = v;
+                if (space_is_valid(s, q))
+                    return 1;
+                q[e] = was;
+            }
+        }
+    return 0;
+}
+
 int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
 {
     int n = 0, here[SPACE_MAX_DIMS];
@@ -291,14 +317,15 @@ int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_
             memcpy(last, here, (size_t)s->ndims * sizeof *last);
             for (q[d] += dir; steps < SPACE_ORDERED_REACH && q[d] >= 0 && q[d] < s->dim[d].count;
                  q[d] += dir) {
-                int rep[SPACE_MAX_DIMS];
-                if (!space_is_valid(s, q))
+                int rep[SPACE_MAX_DIMS], p[SPACE_MAX_DIMS];
+                memcpy(p, q, (size_t)s->ndims * sizeof *p);
+                if (!space_is_valid(s, p) && !follow_the_wall(s, d, p))
                     continue;
-                space_representative(s, q, rep);
+                space_representative(s, p, rep);
                 if (!memcmp(rep, last, (size_t)s->ndims * sizeof *rep))
                     continue; /* runs the same code as the step before: not a step */
                 memcpy(last, rep, (size_t)s->ndims * sizeof *last);
-                memcpy(out[n++], q, (size_t)s->ndims * sizeof *q);
+                memcpy(out[n++], p, (size_t)s->ndims * sizeof *p);
                 steps++;
             }
         }

@@ -107,7 +107,10 @@ char *space_signature(const space *s);
  * - ordered: each ordered dimension moved one and two steps down and up. A step lands on
  *   the nearest valid value that runs other code than the step before it (points of one
  *   representative are one place), so neither a gap of invalid values nor a run of alike
- *   ones walls a search in;
+ *   ones walls a search in. A value that is invalid as it stands (a KC whose block no longer
+ *   fits L2 at this MC) is completed by the smallest move of one other ordered dimension
+ *   that makes it valid (MC down), so a descent can follow the edge of the valid region:
+ *   the best blocks often lie on it, and single-dimension steps cannot move along it;
  * - categorical: the categorical dimensions set to every other valid combination of their
  *   values. The order their values are listed in says nothing of how alike they are, and
  *   they interact (a tile wants its own thread layout), so they move together. */
