@@ -76,12 +76,14 @@ void fw_model_blocking(const fw_cache_info *caches, int mr, int nr, int elem_siz
 /* Shape classes. Each precision has one configuration per class, tuned apart (flopwatt
  * tune), since the best tile, blocking and thread layout for a 4096^3 product are not those
  * for a 4096 x 4096 x 16 one. A GEMM dimension is small at or below FW_CLASS_SMALL_DIM: no
- * small dimension is "square", all three "small", else the class of the smallest small
- * dimension (ties: k, then m, then n). GEMV goes by the kernel that runs: N on column-major
+ * small dimension is "square", all three "small" (or "tiny", all at or below
+ * FW_CLASS_TINY_DIM), else the class of the smallest small dimension (ties: k, then m, then
+ * n). GEMV goes by the kernel that runs: N on column-major
  * A (or row-major A transposed), T otherwise. */
 typedef enum {
     FW_CLASS_SQUARE = 0,
     FW_CLASS_SMALL,
+    FW_CLASS_TINY,
     FW_CLASS_SKINNY_K,
     FW_CLASS_SKINNY_M,
     FW_CLASS_SKINNY_N,
@@ -91,10 +93,15 @@ typedef enum {
 } fw_shape_class;
 
 #define FW_CLASS_SMALL_DIM 64
+/* Cubes up to 16 are a class of their own: one tile covers most of such a product, and the
+ * tile that wastes least there (n = 8 on a 32x12 tile computes 9 columns of 12) is not the
+ * one that runs 64^3 fastest. One kernel for cubes 8 to 64 cost the small end up to 0.8x
+ * OpenBLAS, the geometric mean over the class hardly telling the kernels apart. */
+#define FW_CLASS_TINY_DIM 16
 
 fw_shape_class fw_gemm_class(int m, int n, int k);
 fw_shape_class fw_gemv_class(fw_layout layout, fw_trans ta);
-/* "square", "small", "skinny_k", "skinny_m", "skinny_n", "gemv_n", "gemv_t". */
+/* "square", "small", "tiny", "skinny_k", "skinny_m", "skinny_n", "gemv_n", "gemv_t". */
 const char *fw_class_name(fw_shape_class cls);
 int fw_class_find(const char *name); /* the class, or -1 */
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 static const char *const class_names[FW_CLASS_COUNT] = {
-    [FW_CLASS_SQUARE] = "square",     [FW_CLASS_SMALL] = "small",
+    [FW_CLASS_SQUARE] = "square",     [FW_CLASS_SMALL] = "small",       [FW_CLASS_TINY] = "tiny",
     [FW_CLASS_SKINNY_K] = "skinny_k", [FW_CLASS_SKINNY_M] = "skinny_m",
     [FW_CLASS_SKINNY_N] = "skinny_n", [FW_CLASS_GEMV_N] = "gemv_n",
     [FW_CLASS_GEMV_T] = "gemv_t",
@@ -15,7 +15,9 @@ fw_shape_class fw_gemm_class(int m, int n, int k)
     const int small_m = m <= FW_CLASS_SMALL_DIM, small_n = n <= FW_CLASS_SMALL_DIM,
               small_k = k <= FW_CLASS_SMALL_DIM;
     if (small_m && small_n && small_k)
-        return FW_CLASS_SMALL;
+        return m <= FW_CLASS_TINY_DIM && n <= FW_CLASS_TINY_DIM && k <= FW_CLASS_TINY_DIM
+                   ? FW_CLASS_TINY
+                   : FW_CLASS_SMALL;
     /* The smallest small dimension decides; a small k first, as it is what makes packing
      * B cost more than it saves. */
     if (small_k && (!small_m || k <= m) && (!small_n || k <= n))

@@ -14,7 +14,8 @@
 static void test_classes(void)
 {
     static const struct { int m, n, k; fw_shape_class want; } cases[] = {
-        {64, 64, 64, FW_CLASS_SMALL},      {1, 1, 1, FW_CLASS_SMALL},
+        {64, 64, 64, FW_CLASS_SMALL},      {17, 8, 8, FW_CLASS_SMALL},
+        {16, 16, 16, FW_CLASS_TINY},       {1, 1, 1, FW_CLASS_TINY},
         {65, 65, 65, FW_CLASS_SQUARE},     {4096, 4096, 4096, FW_CLASS_SQUARE},
         {4096, 4096, 16, FW_CLASS_SKINNY_K}, {16, 4096, 4096, FW_CLASS_SKINNY_M},
         {4096, 16, 4096, FW_CLASS_SKINNY_N}, {5000, 64, 64, FW_CLASS_SKINNY_K},
@@ -178,7 +179,7 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
         if (ts.s.canonical)
             representatives += check_representative(&ts, p, what, &bad_reps);
         const fw_kernel_info *k = fw_kernel_at(cfg.gemm_kernel);
-        if (cls < FW_CLASS_GEMV_N && cls != FW_CLASS_SMALL)
+        if (cls < FW_CLASS_GEMV_N && cls != FW_CLASS_SMALL && cls != FW_CLASS_TINY)
             CHECK((long)cfg.mc * cfg.kc * (prec == FW_F64 ? 8 : 4) <= ts.l2 && cfg.nc % k->nr == 0,
                   "%s: point %llu keeps A in L2 and NC in whole tiles", what,
                   (unsigned long long)i);

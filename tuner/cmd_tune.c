@@ -77,8 +77,8 @@ static int parse_precs(const char *s, tune_plan *p)
  * a class that converges early leaves over goes to the large square products, whose
  * evaluations cost the most. */
 static const fw_shape_class TUNE_ORDER[FW_CLASS_COUNT] = {
-    FW_CLASS_SMALL,    FW_CLASS_GEMV_N,   FW_CLASS_GEMV_T, FW_CLASS_SKINNY_K,
-    FW_CLASS_SKINNY_M, FW_CLASS_SKINNY_N, FW_CLASS_SQUARE};
+    FW_CLASS_TINY,     FW_CLASS_SMALL,    FW_CLASS_GEMV_N, FW_CLASS_GEMV_T,
+    FW_CLASS_SKINNY_K, FW_CLASS_SKINNY_M, FW_CLASS_SKINNY_N, FW_CLASS_SQUARE};
 
 /* A comma list of class names, each once; kept in the order of TUNE_ORDER. */
 static int parse_classes(const char *s, tune_plan *p)
@@ -101,8 +101,8 @@ static int parse_classes(const char *s, tune_plan *p)
             cls = fw_class_find(name);
         }
         if (cls < 0 || wanted[cls]) {
-            cli_error(CMD, "--classes: '%.*s' is %s (square, small, skinny_k, skinny_m, "
-                           "skinny_n, gemv_n, gemv_t)", (int)len, item,
+            cli_error(CMD, "--classes: '%.*s' is %s (square, small, tiny, skinny_k, "
+                           "skinny_m, skinny_n, gemv_n, gemv_t)", (int)len, item,
                       cls < 0 ? "not a shape class" : "named twice");
             return -1;
         }
@@ -792,7 +792,7 @@ int cmd_tune(int argc, char **argv)
                    .budget = -1};
     opt_spec specs[] = {
         {"prec", OPT_STRING, &o.prec, NULL, 0, 0, "precisions: s, d or s,d (s,d)"},
-        {"classes", OPT_STRING, &o.classes, NULL, 0, 0, "shape classes: square,small,skinny_k,skinny_m,skinny_n,gemv_n,gemv_t (all)"},
+        {"classes", OPT_STRING, &o.classes, NULL, 0, 0, "shape classes: square,small,tiny,skinny_k,skinny_m,skinny_n,gemv_n,gemv_t (all)"},
         {"threads", OPT_INT, &o.threads, NULL, 1, 4096, "team size the configurations are tuned for (every core, or FLOPWATT_NUM_THREADS)"},
         {"strategy", OPT_CHOICE, &o.strategy, "local|random|exhaustive", 0, 0, "search strategy (local: model-seeded local search)"},
         {"seed", OPT_INT, &o.seed, NULL, 0, 2147483647, "seed of the random order and restarts (1)"},

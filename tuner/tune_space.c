@@ -38,8 +38,8 @@ static const long gemv_grid[] = {4096, 16384, 32768, 65536, 131072, 262144, 5242
 /* m, n, k of each class's shapes (GEMV: m x n, k unused); a row ends at m == 0. */
 static const int class_shapes[FW_CLASS_COUNT][TUNE_MAX_SHAPES][3] = {
     [FW_CLASS_SQUARE] = {{1000, 1000, 1000}, {1536, 1536, 1536}},
-    [FW_CLASS_SMALL] = {{8, 8, 8}, {16, 16, 16}, {24, 24, 24}, {32, 32, 32}, {48, 48, 48},
-                        {64, 64, 64}},
+    [FW_CLASS_SMALL] = {{24, 24, 24}, {32, 32, 32}, {48, 48, 48}, {64, 64, 64}},
+    [FW_CLASS_TINY] = {{8, 8, 8}, {16, 16, 16}},
     [FW_CLASS_SKINNY_K] = {{4096, 4096, 16}, {5000, 64, 64}},
     [FW_CLASS_SKINNY_M] = {{16, 4096, 4096}},
     [FW_CLASS_SKINNY_N] = {{4096, 16, 4096}},
@@ -344,6 +344,7 @@ static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
         keep_distinct_routes(ts, TUNE_KNOB_MIN_PER_THREAD, &l);
         return add(ts, TUNE_KNOB_MIN_PER_THREAD, &l, why, wlen);
     case FW_CLASS_SMALL: /* one block at most: the blocking does not matter, the path does */
+    case FW_CLASS_TINY:
         list_grid(&l, direct_grid, COUNT(direct_grid), (long)ts->model.direct_max_mnk);
         keep_distinct_routes(ts, TUNE_KNOB_DIRECT, &l);
         return add(ts, TUNE_KNOB_DIRECT, &l, why, wlen);
@@ -459,7 +460,7 @@ void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config
     if (cfg->jc_ways)
         snprintf(ways, sizeof ways, "ways=%dx%dx%d", cfg->jc_ways, cfg->ic_ways, cfg->jr_ways);
     char path[64] = "";
-    if (cls == FW_CLASS_SMALL)
+    if (cls == FW_CLASS_SMALL || cls == FW_CLASS_TINY)
         snprintf(path, sizeof path, " direct<=%.0f", cfg->direct_max_mnk);
     else if (cls == FW_CLASS_SKINNY_K)
         snprintf(path, sizeof path, " skinny_k=%d", cfg->skinny_k);
