@@ -78,8 +78,8 @@ void fw_model_blocking(const fw_cache_info *caches, int mr, int nr, int elem_siz
  * for a 4096 x 4096 x 16 one. A GEMM dimension is small at or below FW_CLASS_SMALL_DIM: no
  * small dimension is "square", all three "small" (or "tiny", all at or below
  * FW_CLASS_TINY_DIM), else the class of the smallest small dimension (ties: k, then m, then
- * n). GEMV goes by the kernel that runs: N on column-major
- * A (or row-major A transposed), T otherwise. */
+ * n). GEMV goes by the kernel that runs: N on column-major A (or row-major A transposed), T
+ * otherwise. */
 typedef enum {
     FW_CLASS_SQUARE = 0,
     FW_CLASS_SMALL,
