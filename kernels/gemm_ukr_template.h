@@ -18,6 +18,8 @@
 
 #include "fw_internal.h"
 
+#include <stdint.h>
+
 #if !defined(FW_UKR_NAME) || !defined(FW_MR) || !defined(FW_NR) || !defined(FW_VLEN)
 #error "include vec_ops.h and define FW_UKR_NAME, FW_MR, FW_NR before gemm_ukr_template.h"
 #endif
@@ -49,6 +51,10 @@
 #define FW_UKR_PF_C 1
 #endif
 #define FW_UKR_LINE ((int)(64 / sizeof(fw_real)))
+/* Prefetch the element OFF elements past P, the address formed as an integer: near the end of
+ * a panel it points past the array, which a prefetch may do but C pointer arithmetic may not. */
+#define FW_UKR_PREFETCH_PAST(P, OFF)                                                          \
+    FW_PREFETCH((const void *)((uintptr_t)(P) + (uintptr_t)(OFF) * sizeof(fw_real)))
 
 /* A column loads: whole vectors for the tile; for the direct twin the first lanes[I] lanes of
  * vector I (rows < m), whose masks depend on m only and leave the k loop. */
@@ -138,7 +144,7 @@
 #define FW_UKR_PREFETCH_A(AP, STEPS)                                                          \
     if (FW_UKR_PF_A > 0)                                                                      \
     _Pragma("GCC unroll 64") for (int o_ = 0; o_ < (STEPS) * FW_MR; o_ += FW_UKR_LINE)        \
-        FW_PREFETCH((AP) + FW_UKR_PF_A * FW_MR + o_)
+        FW_UKR_PREFETCH_PAST(AP, FW_UKR_PF_A * FW_MR + o_)
 
 /* k loop over B with unit column step and row step RS. */
 #define FW_UKR_KLOOP_ROWS(RS)                                                                 \
@@ -148,7 +154,7 @@
         for (; p_ + FW_UKR_KU <= k; p_ += FW_UKR_KU) {                                        \
             FW_UKR_PREFETCH_A(a, FW_UKR_KU);                                                  \
             if (FW_UKR_PF_B > 0)                                                              \
-                FW_PREFETCH(b + FW_UKR_PF_B * rs_);                                           \
+                FW_UKR_PREFETCH_PAST(b, FW_UKR_PF_B * rs_);                                   \
             _Pragma("GCC unroll 64") for (int u_ = 0; u_ < FW_UKR_KU; u_++)                    \
                 FW_UKR_STEP(FW_MV, FW_NR, FW_UKR_LOAD_FULL, a + u_ * FW_MR, FW_UKR_B_ROW);    \
             a += FW_UKR_KU * FW_MR;                                                           \
@@ -327,6 +333,7 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&FW_UKR_DIRECT), fw_gemm_
 #undef FW_UKR_CHAINS
 #undef FW_UKR_B_CLAMPED_NEXT
 #undef FW_UKR_PREFETCH_A
+#undef FW_UKR_PREFETCH_PAST
 #undef FW_UKR_KLOOP_ROWS
 #undef FW_UKR_LOAD_FULL
 #undef FW_UKR_LOAD_ROWS
