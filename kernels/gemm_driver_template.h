@@ -193,8 +193,9 @@ static void FW_NAME(gemm_thread)(const fw_gemm_problem *p, const fw_gemm_plan *p
                         bpanel = B + pc * p->rs_b + j * p->cs_b;
                         brs = p->rs_b;
                         bcs = p->cs_b;
-                        if (ncols < nr) {
-                            /* The microkernel reads NR columns: copy a partial panel. */
+                        if (ncols < nr && !c_direct) {
+                            /* The microkernel reads NR columns: copy a partial panel. (With
+                             * C in place, edge tiles go to the twin, which reads ncols.) */
                             FW_T *edge = fw_thread_buffer(1, (size_t)kcur * nr * sizeof(FW_T));
                             FW_NAME(pack_panels)(bpanel, bcs, brs, ncols, kcur, nr, 0, 1, edge);
                             bpanel = edge;

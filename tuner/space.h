@@ -28,7 +28,8 @@ typedef struct space_dim {
     char name[SPACE_NAME_MAX];
     long *values;
     int count;
-    int categorical; /* values have no order (kernels, thread layouts): see space_categorical_neighbours */
+    int categorical; /* values have no order (kernels, thread layouts): see
+                      * space_categorical_neighbours */
 } space_dim;
 
 struct space {
