@@ -16,11 +16,15 @@ static const struct {
     int skinny_k;
     int skinny_mn;
     long gemv_min_per_thread;
+    long gemv_n_split_cols;
 } path_defaults = {
     .direct_max_mnk = 80.0 * 80.0 * 80.0,
     .skinny_k = 0,
     .skinny_mn = 32,
     .gemv_min_per_thread = 64L * 1024,
+    /* Measured on 2 threads (README, "Native API"): the column split lost at 512^2, tied
+     * at 1024^2 and won from 2048^2. */
+    .gemv_n_split_cols = 2048L * 2048,
 };
 
 static int env_threads(const char *name)
@@ -85,6 +89,7 @@ static void model_config(fw_precision prec, fw_config *cfg)
     cfg->skinny_k = path_defaults.skinny_k;
     cfg->skinny_mn = path_defaults.skinny_mn;
     cfg->gemv_min_per_thread = path_defaults.gemv_min_per_thread;
+    cfg->gemv_n_split_cols = path_defaults.gemv_n_split_cols;
 }
 
 /* Computed once per precision: every plain call starts from it. */
@@ -205,7 +210,7 @@ int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t l
          * chooses one, so a profile tuned at 2 threads still serves calls on 1. */
     }
     if (cfg->direct_max_mnk < 0 || cfg->skinny_k < 0 || cfg->skinny_mn < 0 ||
-        cfg->gemv_min_per_thread < 0) {
+        cfg->gemv_min_per_thread < 0 || cfg->gemv_n_split_cols < 0) {
         snprintf(msg, len, "path thresholds must not be negative");
         return -1;
     }

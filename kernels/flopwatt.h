@@ -124,6 +124,9 @@ typedef struct fw_config {
     int skinny_k;          /* k at or below this: skinny path (no packing of B) */
     int skinny_mn;         /* m or n at or below this: skinny path */
     long gemv_min_per_thread; /* m*n per thread below which GEMV uses fewer threads */
+    long gemv_n_split_cols; /* m*n from which threads split the columns of an N GEMV's
+                               stored matrix and add their partial sums, instead of
+                               splitting its rows; 0 = never */
 } fw_config;
 
 /* The configuration plain calls of a precision and class use: the loaded tuned profile's

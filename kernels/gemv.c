@@ -4,7 +4,12 @@
  * Every case is brought to one stored column-major matrix S (A itself for column-major, A^T
  * for row-major) and one of two kernels: N (y += alpha*S*x) or T (y += alpha*S^T*x). Strided
  * vectors are gathered into a small scratch so the kernels only see unit strides. Threads
- * split the output vector, so no reduction between threads is needed. */
+ * split the output vector, so no reduction between threads is needed, except for a large N
+ * problem (see gemv_n_split_cols in fw_config): there each thread reads its own columns of A,
+ * one contiguous stretch of memory, and the threads' partial sums of y are added at the end.
+ * Split by rows, each thread streams its columns in pieces of m/threads elements; measured
+ * on 2 threads, sgemv N read 4096^2 1.11-1.15x faster split by columns, while at 512^2 the
+ * extra barrier and sums made the column split 0.82-0.88x (README, "Native API"). */
 #include "fw_internal.h"
 
 #include <omp.h>
@@ -71,6 +76,22 @@ static void vec_scatter(fw_precision p, long len, const void *src, char *dst, lo
         float *d = (float *)dst;
         for (long i = 0; i < len; i++)
             d[i * inc] = s[i];
+    }
+}
+
+/* dst[i] += src[i] */
+static void vec_add(fw_precision p, long len, const void *src, void *dst)
+{
+    if (p == FW_F64) {
+        const double *s = (const double *)src;
+        double *d = (double *)dst;
+        for (long i = 0; i < len; i++)
+            d[i] += s[i];
+    } else {
+        const float *s = (const float *)src;
+        float *d = (float *)dst;
+        for (long i = 0; i < len; i++)
+            d[i] += s[i];
     }
 }
 
@@ -167,12 +188,50 @@ static void gemv_chunk(const gemv_problem *g, fw_gemv_fn kern, const void *xk, c
         vec_scatter(g->prec, hi - lo, yk, g->y + lo * g->incy * (long)esz, g->incy);
 }
 
+/* One thread's share of an N problem whose columns the team splits, called by every thread
+ * of the team: thread 0 adds its columns' products to y itself (after beta), every other
+ * thread to its own partial sums, which after a barrier each thread adds into its rows of y.
+ * ybuf and xk as for gemv_chunk; partials holds a vector of part_bytes per thread but the
+ * first; grain: columns per thread are a multiple of it. */
+static void gemv_columns_share(const gemv_problem *g, fw_gemv_fn kern, const void *xk,
+                               char *ybuf, char *partials, size_t part_bytes, long grain)
+{
+    const long esz = (long)fw_elem_size(g->prec);
+    const int t = omp_get_thread_num(), tn = omp_get_num_threads();
+    long chunk = (g->cols + tn - 1) / tn;
+    chunk = (chunk + grain - 1) / grain * grain;
+    const long lo = t * chunk, hi = lo + chunk < g->cols ? lo + chunk : g->cols;
+    char *yk = ybuf ? ybuf : g->y;
+    char *sum = t == 0 ? yk : partials + (size_t)(t - 1) * part_bytes;
+    if (t == 0)
+        y_prepare(g->prec, g->ylen, g->beta, g->y, g->incy, yk, 1);
+    else
+        memset(sum, 0, (size_t)(g->ylen * esz)); /* all-zero bits: +0.0 */
+    if (lo < hi)
+        kern(g->rows, hi - lo, g->alpha, (const char *)g->a + lo * g->lda * esz, g->lda,
+             (const char *)xk + lo * esz, sum);
+#pragma omp barrier
+    const long line = 64 / esz;
+    long rows = (g->ylen + tn - 1) / tn;
+    rows = (rows + line - 1) / line * line;
+    const long rlo = t * rows, rhi = rlo + rows < g->ylen ? rlo + rows : g->ylen;
+    if (rlo >= rhi)
+        return;
+    for (int u = 1; u < tn; u++)
+        vec_add(g->prec, rhi - rlo, partials + (size_t)(u - 1) * part_bytes + rlo * esz,
+                yk + rlo * esz);
+    if (ybuf)
+        vec_scatter(g->prec, rhi - rlo, ybuf + rlo * esz, g->y + rlo * g->incy * esz, g->incy);
+}
+
 /* What a call runs: the kernel (registry index, -1: none, so plain loops), the grain of
- * the split of y, and the team. */
+ * the split of y, the team, and whether the team splits the columns of S instead (N only;
+ * the grain is then a number of columns). */
 typedef struct {
     int kernel;
     long grain;
     int threads;
+    int split_cols;
 } gemv_plan;
 
 static void gemv_plan_make(const gemv_problem *g, const fw_config *cfg, gemv_plan *p)
@@ -180,29 +239,40 @@ static void gemv_plan_make(const gemv_problem *g, const fw_config *cfg, gemv_pla
     p->kernel = -1;
     p->grain = 1;
     p->threads = 1;
+    p->split_cols = 0;
     if (g->alpha_zero) /* only y is scaled */
         return;
     p->kernel = g->use_n ? pick_kernel(FW_KIND_GEMV_N, g->prec, cfg->gemv_n_kernel)
                          : pick_kernel(FW_KIND_GEMV_T, g->prec, cfg->gemv_t_kernel);
     if (p->kernel < 0)
         return;
-    /* N: whole cache lines and unrolled row steps per thread. T: whole in-flight blocks of
-     * columns, and whole cache lines of y per thread. */
+    /* N: whole cache lines and unrolled row steps per thread, or whole passes of the columns
+     * in flight. T: whole in-flight blocks of columns, and whole cache lines of y per thread. */
     const long esz = (long)fw_elem_size(g->prec), line = 64 / esz;
-    const long nr = fw_kernel_get(p->kernel)->info.nr, inflight = nr > 0 ? nr : 1;
-    p->grain = g->use_n ? GEMV_N_GRAIN_BYTES / esz : line % inflight == 0 ? line : inflight;
-    if (omp_in_parallel())
+    const long mr = fw_kernel_get(p->kernel)->info.mr, inflight = mr > 0 ? mr : 1;
+    p->split_cols = g->use_n && cfg->gemv_n_split_cols > 0 &&
+                    g->rows * g->cols >= cfg->gemv_n_split_cols && g->cols >= 2 * inflight;
+    p->grain = p->split_cols ? inflight
+               : g->use_n    ? GEMV_N_GRAIN_BYTES / esz
+               : line % inflight == 0 ? line
+                                      : inflight;
+    if (omp_in_parallel()) {
+        p->split_cols = 0;
         return;
-    long nt = (g->ylen + p->grain - 1) / p->grain;
+    }
+    long nt = ((p->split_cols ? g->cols : g->ylen) + p->grain - 1) / p->grain;
     if (cfg->gemv_min_per_thread > 0) {
         long by_work = g->rows * g->cols / cfg->gemv_min_per_thread;
         if (nt > by_work)
             nt = by_work;
     }
-    if (nt <= 1) /* small problems never ask for the default count (it reads the environment) */
+    if (nt <= 1) { /* small problems never ask for the default count (it reads the environment) */
+        p->split_cols = 0;
         return;
+    }
     long want = cfg->threads > 0 ? cfg->threads : fw_default_threads();
     p->threads = (int)(want < nt ? want : nt);
+    p->split_cols &= p->threads > 1;
 }
 
 void fw_gemv_route(fw_precision prec, fw_trans ta, int m, int n, const fw_config *cfg,
@@ -216,6 +286,7 @@ void fw_gemv_route(fw_precision prec, fw_trans ta, int m, int n, const fw_config
     memset(route, 0, FW_ROUTE_LEN * sizeof *route);
     route[0] = p.threads;
     route[1] = p.kernel;
+    route[2] = p.split_cols;
 }
 
 static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m, int n,
@@ -274,12 +345,15 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
         return 0;
     }
 
-    /* Scratch: x at unit stride (only when A is read), then y at unit stride. */
+    /* Scratch: x at unit stride (only when A is read), then y at unit stride, then the
+     * partial sums of every thread but the first when the columns are split. Each from a
+     * 64-byte boundary, so thread chunks of y do not share lines. */
     const long xs = (!g.alpha_zero && incx != 1) ? g.xlen : 0;
     const long ys = incy != 1 ? g.ylen : 0;
-    /* x, then y from the next 64-byte boundary so thread chunks of y do not share lines. */
     const size_t yoff = ((size_t)xs * esz + 63) & ~(size_t)63;
-    const size_t bytes = yoff + (size_t)ys * esz;
+    const size_t poff = (yoff + (size_t)ys * esz + 63) & ~(size_t)63;
+    const size_t part_bytes = ((size_t)g.ylen * esz + 63) & ~(size_t)63;
+    const size_t bytes = poff + (plan.split_cols ? (size_t)(plan.threads - 1) * part_bytes : 0);
     _Alignas(64) char stack_buf[GEMV_STACK_BYTES];
     char *scratch = NULL, *heap = NULL;
     if (bytes > sizeof stack_buf) {
@@ -303,6 +377,9 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
     const int nt = plan.threads;
     if (nt <= 1) {
         gemv_chunk(&g, kern, xk, ybuf, 0, g.ylen);
+    } else if (plan.split_cols) {
+#pragma omp parallel num_threads(nt)
+        gemv_columns_share(&g, kern, xk, ybuf, scratch + poff, part_bytes, grain);
     } else {
 #pragma omp parallel num_threads(nt)
         {

@@ -1,7 +1,7 @@
 /* Tuned profiles on disk, one JSON file per machine (results/README.md, "Tuned profiles"):
  *
  *   {
- *     "flopwatt_profile": 1,
+ *     "flopwatt_profile": 2,
  *     "machine": {"cpu": "AMD EPYC 9R14 96-Core Processor", "isa": "avx512", "cpus": 2,
  *                 "l1d": 49152, "l2": 1048576, "l3": 33554432},
  *     "threads": 2,
@@ -33,7 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define PROFILE_VERSION 1
+#define PROFILE_VERSION 2
 
 typedef enum { T_INT, T_LONG, T_NUMBER, T_TEXT, T_KERNEL, T_BIND } field_type;
 
@@ -83,6 +83,7 @@ static const field config_fields[] = {
     FIELD(fw_config, skinny_k, T_INT, 0),
     FIELD(fw_config, skinny_mn, T_INT, 0),
     FIELD(fw_config, gemv_min_per_thread, T_LONG, 0),
+    FIELD(fw_config, gemv_n_split_cols, T_LONG, 0),
 };
 
 static const struct {

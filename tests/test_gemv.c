@@ -154,6 +154,7 @@ typedef struct {
     int nan_y;          /* y starts as NaN (only meaningful with beta == 0) */
     int threads;        /* -1: plain entry point; else cfg.threads */
     int n_kernel, t_kernel; /* -2: default configuration's */
+    int split_cols;     /* cfg.gemv_n_split_cols: 1 splits the columns of every threaded N call */
 } api_case;
 
 static int call(const api_case *c, const void *a, const void *x, void *y, const fw_config *cfg)
@@ -173,10 +174,11 @@ static long absl_(long v) { return v < 0 ? -v : v; }
 
 static void describe(const api_case *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%sgemv %s %s m=%d n=%d lda=%d incx=%d incy=%d alpha=%g beta=%g%s thr=%d",
+    snprintf(buf, len, "%sgemv %s %s m=%d n=%d lda=%d incx=%d incy=%d alpha=%g beta=%g%s thr=%d%s",
              pname(c->prec), c->layout == FW_ROW_MAJOR ? "row" : "col",
              c->trans == FW_NO_TRANS ? "N" : c->trans == FW_TRANS ? "T" : "C", c->m, c->n, c->lda,
-             c->incx, c->incy, c->alpha, c->beta, c->nan_y ? " nan-y" : "", c->threads);
+             c->incx, c->incy, c->alpha, c->beta, c->nan_y ? " nan-y" : "", c->threads,
+             c->split_cols ? " split-cols" : "");
 }
 
 static void api_case_run(const api_case *c)
@@ -211,6 +213,7 @@ static void api_case_run(const api_case *c)
     fw_model_config(p, &cfg);
     cfg.threads = c->threads > 0 ? c->threads : 0;
     cfg.gemv_min_per_thread = 1; /* so small cases exercise several threads too */
+    cfg.gemv_n_split_cols = c->split_cols;
     if (c->n_kernel != -2)
         cfg.gemv_n_kernel = c->n_kernel;
     if (c->t_kernel != -2)
@@ -264,7 +267,7 @@ static void api_case_run(const api_case *c)
 
 static api_case base_case(fw_precision p)
 {
-    api_case c = {p, FW_COL_MAJOR, FW_NO_TRANS, 1, 1, 1, 1, 1, 1.0, 0.0, 0, -1, -2, -2};
+    api_case c = {p, FW_COL_MAJOR, FW_NO_TRANS, 1, 1, 1, 1, 1, 1.0, 0.0, 0, -1, -2, -2, 0};
     return c;
 }
 
@@ -293,6 +296,7 @@ static void test_api_sweep(void)
                             c.beta = betas[bi];
                             c.nan_y = c.beta == 0;
                             c.threads = (int)((si + ai + bi) % 4) - 1; /* plain, 1, 2, 3 */
+                            c.split_cols = (int)((si + li + ai) % 2);
                             api_case_run(&c);
                         }
 }
@@ -318,32 +322,36 @@ static void test_api_random(int count)
         c.beta = vals[fw_test_int(0, 4)];
         c.nan_y = c.beta == 0 && fw_test_int(0, 1);
         c.threads = fw_test_int(-1, 3);
+        c.split_cols = fw_test_int(0, 1);
         api_case_run(&c);
     }
 }
 
-/* Larger problems on 1, 2 and 3 threads: the thread split of both kernels. */
+/* Larger problems on 1, 2 and 3 threads: the thread split of both kernels, N's by rows and
+ * by columns. */
 static void test_api_large(void)
 {
     static const int shapes[][2] = {{1531, 1021}, {2048, 512}, {64, 9001}, {9001, 64}};
     for (int pi = 0; pi < 2; pi++)
         for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
             for (int ti = 0; ti < 2; ti++)
-                for (int thr = 1; thr <= 3; thr++) {
-                    api_case c = base_case(pi ? FW_F64 : FW_F32);
-                    c.layout = (si + thr) % 2 ? FW_ROW_MAJOR : FW_COL_MAJOR;
-                    c.trans = ti ? FW_TRANS : FW_NO_TRANS;
-                    c.m = shapes[si][0];
-                    c.n = shapes[si][1];
-                    c.lda = (c.layout == FW_COL_MAJOR ? c.m : c.n) + (int)si;
-                    c.alpha = 0.9;
-                    c.beta = thr == 2 ? 0.0 : -1.0;
-                    c.nan_y = c.beta == 0;
-                    c.incy = thr == 3 ? -2 : 1;
-                    c.incx = thr == 3 ? 3 : 1;
-                    c.threads = thr;
-                    api_case_run(&c);
-                }
+                for (int thr = 1; thr <= 3; thr++)
+                    for (int split = 0; split < 2; split++) {
+                        api_case c = base_case(pi ? FW_F64 : FW_F32);
+                        c.layout = (si + thr) % 2 ? FW_ROW_MAJOR : FW_COL_MAJOR;
+                        c.trans = ti ? FW_TRANS : FW_NO_TRANS;
+                        c.m = shapes[si][0];
+                        c.n = shapes[si][1];
+                        c.lda = (c.layout == FW_COL_MAJOR ? c.m : c.n) + (int)si;
+                        c.alpha = 0.9;
+                        c.beta = thr == 2 ? 0.0 : -1.0;
+                        c.nan_y = c.beta == 0;
+                        c.incy = thr == 3 ? -2 : 1;
+                        c.incx = thr == 3 ? 3 : 1;
+                        c.threads = thr;
+                        c.split_cols = split;
+                        api_case_run(&c);
+                    }
 }
 
 /* Every supported kernel through the entry points, on a few threads: chunk edges per kernel. */
@@ -357,6 +365,7 @@ static void test_api_each_kernel(void)
         for (int thr = 1; thr <= 3; thr++)
             for (int layout = 0; layout < 2; layout++) {
                 api_case c = base_case(info->prec);
+                c.split_cols = (thr + layout) % 2;
                 c.layout = layout ? FW_ROW_MAJOR : FW_COL_MAJOR;
                 /* The kind that runs on the stored matrix: N for col-major no-trans. */
                 int want_n = info->kind == FW_KIND_GEMV_N;
@@ -386,6 +395,40 @@ static void test_api_each_kernel(void)
             c.t_kernel = 1 << 20;
             api_case_run(&c);
         }
+}
+
+/* Which split a call takes (fw_gemv_route: team, kernel, columns split): the columns only for
+ * N with a team, at or above the threshold, and with columns for two passes of the kernel. */
+static void test_split_route(void)
+{
+    for (int pi = 0; pi < 2; pi++) {
+        const fw_precision p = pi ? FW_F64 : FW_F32;
+        fw_config cfg;
+        fw_model_config(p, &cfg);
+        cfg.threads = 2;
+        cfg.gemv_min_per_thread = 1;
+        cfg.gemv_n_split_cols = 4096;
+        const long cols = 2L * fw_kernel_at(cfg.gemv_n_kernel)->mr;
+        long r[FW_ROUTE_LEN];
+        fw_gemv_route(p, FW_NO_TRANS, 64, 64, &cfg, r);
+        CHECK(r[0] == 2 && r[2] == 1, "%s N 64x64: team %ld, split %ld", pname(p), r[0], r[2]);
+        fw_gemv_route(p, FW_TRANS, 64, 64, &cfg, r);
+        CHECK(r[0] == 2 && r[2] == 0, "%s T 64x64: team %ld, split %ld", pname(p), r[0], r[2]);
+        fw_gemv_route(p, FW_NO_TRANS, 100, 40, &cfg, r);
+        CHECK(r[0] == 2 && r[2] == 0, "%s N below the threshold: split %ld", pname(p), r[2]);
+        fw_gemv_route(p, FW_NO_TRANS, 4096, (int)cols, &cfg, r);
+        CHECK(r[2] == 1, "%s N with %ld columns: split %ld", pname(p), cols, r[2]);
+        fw_gemv_route(p, FW_NO_TRANS, 4096, (int)cols - 1, &cfg, r);
+        CHECK(r[0] == 2 && r[2] == 0, "%s N with %ld columns: team %ld, split %ld", pname(p),
+              cols - 1, r[0], r[2]);
+        cfg.threads = 1;
+        fw_gemv_route(p, FW_NO_TRANS, 64, 64, &cfg, r);
+        CHECK(r[0] == 1 && r[2] == 0, "%s N on one thread: split %ld", pname(p), r[2]);
+        cfg.threads = 2;
+        cfg.gemv_n_split_cols = 0;
+        fw_gemv_route(p, FW_NO_TRANS, 4096, 4096, &cfg, r);
+        CHECK(r[0] == 2 && r[2] == 0, "%s N with the split off: split %ld", pname(p), r[2]);
+    }
 }
 
 /* Called from inside a parallel region: each thread its own problem, results still right. */
@@ -495,6 +538,7 @@ int main(void)
     test_api_random(1500);
     test_api_large();
     test_api_each_kernel();
+    test_split_route();
     test_in_parallel();
     test_invalid();
     return fw_test_summary();

@@ -68,6 +68,7 @@ static fw_config tuned_config(fw_precision prec, int variant)
     c.skinny_k = 16 + variant;
     c.skinny_mn = 8 + variant;
     c.gemv_min_per_thread = 4096L * (1 + variant);
+    c.gemv_n_split_cols = 65536L * (1 + variant);
     return c;
 }
 
@@ -103,7 +104,8 @@ static int config_equal(const fw_config *a, const fw_config *b)
            a->nc == b->nc && a->threads == b->threads && a->jc_ways == b->jc_ways &&
            a->ic_ways == b->ic_ways && a->jr_ways == b->jr_ways && a->bind == b->bind &&
            a->direct_max_mnk == b->direct_max_mnk && a->skinny_k == b->skinny_k &&
-           a->skinny_mn == b->skinny_mn && a->gemv_min_per_thread == b->gemv_min_per_thread;
+           a->skinny_mn == b->skinny_mn && a->gemv_min_per_thread == b->gemv_min_per_thread &&
+           a->gemv_n_split_cols == b->gemv_n_split_cols;
 }
 
 static int fingerprint_equal(const fw_fingerprint *a, const fw_fingerprint *b)
@@ -230,8 +232,8 @@ static void test_json_form(void)
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
     if (!CHECK(root != NULL, "the profile is valid JSON: %s", err.text))
         return;
-    CHECK(json_integer_value(json_object_get(root, "flopwatt_profile")) == 1,
-          "flopwatt_profile is 1");
+    CHECK(json_integer_value(json_object_get(root, "flopwatt_profile")) == 2,
+          "flopwatt_profile is 2");
     static const char *const top_keys[] = {"flopwatt_profile", "machine", "threads",
                                            "objective", "energy", "created", "configs"};
     for (size_t i = 0; i < 7; i++)
@@ -265,11 +267,11 @@ static void test_json_form(void)
     const fw_config *c = &p.cfg[FW_F64][FW_CLASS_SQUARE];
     static const char *const ints[] = {"mc", "kc", "nc", "threads", "jc_ways", "ic_ways",
                                        "jr_ways", "skinny_k", "skinny_mn",
-                                       "gemv_min_per_thread"};
+                                       "gemv_min_per_thread", "gemv_n_split_cols"};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         CHECK(json_is_integer(json_object_get(sq, ints[i])), "f64.square.%s an integer",
               ints[i]);
-    CHECK(json_object_size(sq) == 15, "a config has 15 keys, %zu found", json_object_size(sq));
+    CHECK(json_object_size(sq) == 16, "a config has 16 keys, %zu found", json_object_size(sq));
     CHECK(json_integer_value(json_object_get(sq, "kc")) == c->kc, "kc stored as is");
     CHECK(json_is_real(json_object_get(sq, "direct_max_mnk")), "direct_max_mnk a number");
     CHECK(strcmp(json_string_value(json_object_get(sq, "bind")), "compact") == 0,
@@ -374,7 +376,7 @@ static void test_corrupt_files(void)
         const char *what, *path, *value; /* value: JSON text, NULL to delete the key */
         const char *part1, *part2;       /* what the reason must hold */
     } cases[] = {
-        {"wrong version", "flopwatt_profile", "2", "flopwatt_profile: version 2", NULL},
+        {"wrong version", "flopwatt_profile", "1", "flopwatt_profile: version 1", NULL},
         {"no version", "flopwatt_profile", NULL, "flopwatt_profile: missing", NULL},
         {"unknown kernel name", "configs.f64.square.gemm_kernel", "\"nosuch_dgemm_1x1\"",
          "f64.square.gemm_kernel: unknown kernel", "nosuch_dgemm_1x1"},
@@ -427,7 +429,7 @@ static void test_corrupt_files(void)
 
     /* Damage to the file as a whole. */
     FILE *f = fopen(bad, "w");
-    fputs("{\"flopwatt_profile\": 1, \"machine\": {\"cpu\": \"AMD", f);
+    fputs("{\"flopwatt_profile\": 2, \"machine\": {\"cpu\": \"AMD", f);
     fclose(f);
     expect_refused("truncated JSON", bad, "not valid JSON", NULL);
     f = fopen(bad, "w");
@@ -604,7 +606,7 @@ static void test_loading(void)
     write_or_fail(good_path, &good);
     write_or_fail(foreign_path, &foreign);
     FILE *f = fopen(corrupt_path, "w");
-    fputs("{\"flopwatt_profile\": 1, \"machine\"", f);
+    fputs("{\"flopwatt_profile\": 2, \"machine\"", f);
     fclose(f);
 
     /* Folders to scan: only scan/c-match.json may be chosen. Hidden files, other
@@ -624,7 +626,7 @@ static void test_loading(void)
     write_or_fail(in_top("scan/.a-hidden.json"), &other);
     write_or_fail(in_top("scan/0-match.txt"), &other);
     f = fopen(in_top("scan/a-corrupt.json"), "w");
-    fputs("{\"flopwatt_profile\": 1,", f);
+    fputs("{\"flopwatt_profile\": 2,", f);
     fclose(f);
     write_or_fail(in_top("scan/b-foreign.json"), &foreign);
     write_or_fail(in_top("scan/c-match.json"), &good);

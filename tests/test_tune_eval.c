@@ -45,7 +45,8 @@ static int same_config(const fw_config *a, const fw_config *b)
            a->nc == b->nc && a->jc_ways == b->jc_ways && a->ic_ways == b->ic_ways &&
            a->jr_ways == b->jr_ways && a->bind == b->bind &&
            a->direct_max_mnk == b->direct_max_mnk && a->skinny_k == b->skinny_k &&
-           a->skinny_mn == b->skinny_mn && a->gemv_min_per_thread == b->gemv_min_per_thread;
+           a->skinny_mn == b->skinny_mn && a->gemv_min_per_thread == b->gemv_min_per_thread &&
+           a->gemv_n_split_cols == b->gemv_n_split_cols;
 }
 
 /* Every valid point of a reduced space (and a sample of a full one) is a configuration the
@@ -70,7 +71,8 @@ static void routes_of(const tune_space *ts, const fw_config *cfg,
  * same code. */
 static void check_thresholds(const tune_space *ts, const fw_config *model, const char *what)
 {
-    static const char *const names[] = {"direct", "skinny_k", "skinny_mn", "min_per_thread"};
+    static const char *const names[] = {"direct", "skinny_k", "skinny_mn", "min_per_thread",
+                                        "split_cols"};
     for (size_t t = 0; t < sizeof names / sizeof names[0]; t++) {
         int d = space_dim_index(&ts->s, names[t]);
         if (d < 0)
@@ -88,12 +90,15 @@ static void check_thresholds(const tune_space *ts, const fw_config *model, const
                 cfg.skinny_k = (int)x;
             else if (t == 2)
                 cfg.skinny_mn = (int)x;
-            else
+            else if (t == 3)
                 cfg.gemv_min_per_thread = x;
+            else
+                cfg.gemv_n_split_cols = x;
             model_seen |= t == 0 ? (double)x == model->direct_max_mnk
                           : t == 1 ? x == model->skinny_k
                           : t == 2 ? x == model->skinny_mn
-                                   : x == model->gemv_min_per_thread;
+                          : t == 3 ? x == model->gemv_min_per_thread
+                                   : x == model->gemv_n_split_cols;
             routes_of(ts, &cfg, routes[v]);
             for (int u = 0; u < v; u++)
                 same += memcmp(routes[u], routes[v], sizeof routes[v]) == 0;
@@ -242,6 +247,15 @@ static void test_spaces(void)
     CHECK(tune_space_build(&ts, FW_F32, FW_CLASS_GEMV_N, 2, 0, why, sizeof why) == 0 &&
               (d = space_dim_index(&ts.s, "min_per_thread")) >= 0 && ts.s.dim[d].count == 3,
           "gemv_n searches min_per_thread over three values: %s", why);
+    /* The column split: never, on 4096^2 only, or on 1024^2 too (256^2 runs on one thread
+     * at the model's min_per_thread, so no value splits it). */
+    CHECK((d = space_dim_index(&ts.s, "split_cols")) >= 0 && ts.s.dim[d].count == 3 &&
+              ts.s.dim[d].values[0] == 0,
+          "gemv_n searches split_cols over three values, never among them");
+    tune_space_free(&ts);
+    CHECK(tune_space_build(&ts, FW_F32, FW_CLASS_GEMV_T, 2, 0, why, sizeof why) == 0 &&
+              space_dim_index(&ts.s, "split_cols") < 0,
+          "gemv_t does not search split_cols: %s", why);
     tune_space_free(&ts);
     /* Values the class's shapes cannot tell from the model's become the model's in what the
      * profile keeps: every NC above the square shapes' n runs one column block there, and

@@ -32,6 +32,8 @@ static const long direct_grid[] = {0, 8L * 8 * 8, 16L * 16 * 16, 24L * 24 * 24, 
                                    48L * 48 * 48, 64L * 64 * 64, 80L * 80 * 80, 96L * 96 * 96,
                                    128L * 128 * 128};
 static const long gemv_grid[] = {4096, 16384, 32768, 65536, 131072, 262144, 524288, 1048576};
+/* m*n from which N splits columns: 0 (never), then 256^2 to 4096^2. */
+static const long split_cols_grid[] = {0, 65536, 262144, 1048576, 4194304, 16777216};
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
 
@@ -99,6 +101,7 @@ static const char *const knob_names[] = {
     [TUNE_KNOB_WAYS] = "ways",           [TUNE_KNOB_BIND] = "bind",
     [TUNE_KNOB_SKINNY_K] = "skinny_k",   [TUNE_KNOB_SKINNY_MN] = "skinny_mn",
     [TUNE_KNOB_DIRECT] = "direct",       [TUNE_KNOB_MIN_PER_THREAD] = "min_per_thread",
+    [TUNE_KNOB_SPLIT_COLS] = "split_cols",
 };
 
 static int *kernel_field(fw_config *cfg, fw_shape_class cls)
@@ -125,6 +128,7 @@ static long knob_get(const fw_config *cfg, fw_shape_class cls, tune_knob knob)
     case TUNE_KNOB_SKINNY_MN: return cfg->skinny_mn;
     case TUNE_KNOB_DIRECT: return (long)cfg->direct_max_mnk;
     case TUNE_KNOB_MIN_PER_THREAD: return cfg->gemv_min_per_thread;
+    case TUNE_KNOB_SPLIT_COLS: return cfg->gemv_n_split_cols;
     }
     return 0;
 }
@@ -142,6 +146,7 @@ static void knob_set(fw_config *cfg, fw_shape_class cls, tune_knob knob, long v)
     case TUNE_KNOB_SKINNY_MN: cfg->skinny_mn = (int)v; break;
     case TUNE_KNOB_DIRECT: cfg->direct_max_mnk = (double)v; break;
     case TUNE_KNOB_MIN_PER_THREAD: cfg->gemv_min_per_thread = v; break;
+    case TUNE_KNOB_SPLIT_COLS: cfg->gemv_n_split_cols = v; break;
     }
 }
 
@@ -342,7 +347,13 @@ static int build_dims(tune_space *ts, int reduced, char *why, size_t wlen)
     case FW_CLASS_GEMV_T:
         list_grid(&l, gemv_grid, COUNT(gemv_grid), ts->model.gemv_min_per_thread);
         keep_distinct_routes(ts, TUNE_KNOB_MIN_PER_THREAD, &l);
-        return add(ts, TUNE_KNOB_MIN_PER_THREAD, &l, why, wlen);
+        if (add(ts, TUNE_KNOB_MIN_PER_THREAD, &l, why, wlen))
+            return -1;
+        if (ts->cls == FW_CLASS_GEMV_T || ts->threads < 2)
+            return 0;
+        list_grid(&l, split_cols_grid, COUNT(split_cols_grid), ts->model.gemv_n_split_cols);
+        keep_distinct_routes(ts, TUNE_KNOB_SPLIT_COLS, &l);
+        return add(ts, TUNE_KNOB_SPLIT_COLS, &l, why, wlen);
     case FW_CLASS_SMALL: /* one block at most: the blocking does not matter, the path does */
     case FW_CLASS_TINY:
         list_grid(&l, direct_grid, COUNT(direct_grid), (long)ts->model.direct_max_mnk);
@@ -452,7 +463,12 @@ void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config
     (void)prec;
     const fw_kernel_info *k = fw_kernel_at((int)knob_get(cfg, cls, TUNE_KNOB_KERNEL));
     const char *name = k ? k->name : "none";
-    if (cls == FW_CLASS_GEMV_N || cls == FW_CLASS_GEMV_T) {
+    if (cls == FW_CLASS_GEMV_N) {
+        snprintf(buf, len, "%s min_per_thread=%ld split_cols=%ld", name, cfg->gemv_min_per_thread,
+                 cfg->gemv_n_split_cols);
+        return;
+    }
+    if (cls == FW_CLASS_GEMV_T) {
         snprintf(buf, len, "%s min_per_thread=%ld", name, cfg->gemv_min_per_thread);
         return;
     }

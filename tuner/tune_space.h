@@ -23,6 +23,7 @@ typedef enum {
     TUNE_KNOB_SKINNY_MN,
     TUNE_KNOB_DIRECT,
     TUNE_KNOB_MIN_PER_THREAD,
+    TUNE_KNOB_SPLIT_COLS,
 } tune_knob;
 
 /* The shapes a class is tuned on, at most TUNE_MAX_SHAPES: m, n, k of each (GEMV: m x n,
