@@ -196,6 +196,24 @@ static void test_run_resume_merge(void)
     check_profile(profile, 1u << FW_CLASS_SMALL | 1u << FW_CLASS_GEMV_T,
                   "gemv_t run on the same profile");
 #undef RUN
+
+    /* Classes go cheapest first, each in both precisions, whatever order --classes lists:
+     * the budget the cheap ones leave goes to the square products of both precisions. */
+    cli_run(&r, ARGS("tune", "--prec", "s,d", "--classes", "gemv_t,tiny", "--evals", "1",
+                     "--budget", "60", "--energy", "none", "--profile", profile, "--no-cache"));
+    rep = load_report(report, "two precisions");
+    json_t *cls = json_object_get(rep, "classes");
+    static const char *const want[4][2] = {
+        {"f32", "tiny"}, {"f64", "tiny"}, {"f32", "gemv_t"}, {"f64", "gemv_t"}};
+    int in_order = r.status == 0 && json_array_size(cls) == 4;
+    for (size_t i = 0; in_order && i < 4; i++) {
+        const json_t *ci = json_array_get(cls, i);
+        in_order = strcmp(json_string_value(json_object_get(ci, "prec")), want[i][0]) == 0 &&
+                   strcmp(json_string_value(json_object_get(ci, "class")), want[i][1]) == 0;
+    }
+    CHECK(in_order, "two precisions: exit %d, classes not tuned as f32 tiny, f64 tiny, f32 "
+          "gemv_t, f64 gemv_t: %s", r.status, r.out);
+    json_decref(rep);
 out:
     scratch_remove(dir);
 }

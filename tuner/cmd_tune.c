@@ -736,7 +736,9 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
     int tuned = 0, untuned = 0;
     for (int i = 0; i < total && !cli_stop_signal; i++) {
         tune_class_report *c = &classes[rr.nclasses++];
-        tune_class_report_init(c, p->precs[i / p->nclasses], p->classes[i % p->nclasses]);
+        /* Class by class, each in every precision: so the square products of both
+         * precisions come last, as TUNE_ORDER means them to. */
+        tune_class_report_init(c, p->precs[i % p->nprecs], p->classes[i / p->nprecs]);
         /* The budget left, shared by the searches left: what a fast class leaves over goes
          * to the next. Once it is spent, a search measures nothing new. */
         double share = (o->budget - (timer_now() - start)) / (total - i);
