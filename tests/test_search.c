@@ -545,8 +545,9 @@ static void test_local(void)
         CHECK(space_set_seed(&s, model, why, sizeof why) == 0, "seed: %s", why);
     }
 
-    /* Ordered steps come before categorical ones: with kernel and ways categorical, the
-     * seed's block sizes move before any kernel or layout is tried. */
+    /* With kernel and ways categorical: from the seed, every other kernel and layout is tried
+     * at the seed's blocks first; then the blocks move, and no kernel or layout changes
+     * until no block step helps. */
     space_set_categorical(&s, "kernel");
     space_set_categorical(&s, "ways");
     probe pr;
@@ -554,16 +555,23 @@ static void test_local(void)
     search_options o = search_defaults(SEARCH_LOCAL);
     o.patience = 0;
     if (run(&s, &pr, &o, &r) == 0) {
-        int nb[4 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
-        int ordered = space_ordered_neighbours(&s, s.seed, nb), same = 1;
-        for (int i = 0; i <= ordered && i < pr.calls; i++) {
-            int p[SPACE_MAX_DIMS];
+        int nb[4 * SPACE_MAX_DIMS][SPACE_MAX_DIMS], p[SPACE_MAX_DIMS], reached[SPACE_MAX_DIMS];
+        int cat = space_categorical_neighbours(&s, s.seed, nb), seed_blocks = 1, kept = 1;
+        memcpy(reached, s.seed, sizeof reached);
+        for (int i = 0; i <= cat && i < pr.calls; i++) {
             space_point_at(&s, pr.order[i], p);
-            same &= p[0] == s.seed[0] && p[3] == s.seed[3];
+            seed_blocks &= p[1] == s.seed[1] && p[2] == s.seed[2];
+            if (bowl(p) < bowl(reached))
+                memcpy(reached, p, sizeof reached);
         }
-        CHECK(same && pr.calls > ordered + 1 && r.best_cost == 1.0,
-              "the first %d evaluations keep the seed's kernel and layout; best %g", ordered + 1,
-              r.best_cost);
+        int ordered = space_ordered_neighbours(&s, reached, nb);
+        for (int i = cat + 1; i <= cat + ordered && i < pr.calls; i++) {
+            space_point_at(&s, pr.order[i], p);
+            kept &= p[0] == reached[0] && p[3] == reached[3];
+        }
+        CHECK(seed_blocks && kept && pr.calls > cat + ordered + 1 && r.best_cost == 1.0,
+              "the first %d evaluations keep the seed's blocks, the next %d the kernel and "
+              "layout they chose; best %g", cat + 1, ordered, r.best_cost);
     }
     search_result_free(&r);
     probe_free(&pr);
