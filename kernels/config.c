@@ -22,9 +22,9 @@ static const struct {
     .skinny_k = 0,
     .skinny_mn = 32,
     .gemv_min_per_thread = 64L * 1024,
-    /* Measured on 2 threads (README, "Native API"): the column split lost at 512^2, tied
-     * at 1024^2 and won from 2048^2. */
-    .gemv_n_split_cols = 2048L * 2048,
+    /* Measured on 2 threads (README, "Native API"): the column split lost at 512^2 and
+     * tied or won from 1024^2. */
+    .gemv_n_split_cols = 1024L * 1024,
 };
 
 static int env_threads(const char *name)
