@@ -250,29 +250,26 @@ static void gemv_plan_make(const gemv_problem *g, const fw_config *cfg, gemv_pla
      * in flight. T: whole in-flight blocks of columns, and whole cache lines of y per thread. */
     const long esz = (long)fw_elem_size(g->prec), line = 64 / esz;
     const long mr = fw_kernel_get(p->kernel)->info.mr, inflight = mr > 0 ? mr : 1;
-    p->split_cols = g->use_n && cfg->gemv_n_split_cols > 0 &&
-                    g->rows * g->cols >= cfg->gemv_n_split_cols && g->cols >= 2 * inflight;
-    p->grain = p->split_cols ? inflight
-               : g->use_n    ? GEMV_N_GRAIN_BYTES / esz
+    /* Columns are split only by a team, which the checks below may still deny. */
+    const int by_cols = g->use_n && cfg->gemv_n_split_cols > 0 &&
+                        g->rows * g->cols >= cfg->gemv_n_split_cols && g->cols >= 2 * inflight;
+    p->grain = by_cols    ? inflight
+               : g->use_n ? GEMV_N_GRAIN_BYTES / esz
                : line % inflight == 0 ? line
                                       : inflight;
-    if (omp_in_parallel()) {
-        p->split_cols = 0;
+    if (omp_in_parallel())
         return;
-    }
-    long nt = ((p->split_cols ? g->cols : g->ylen) + p->grain - 1) / p->grain;
+    long nt = ((by_cols ? g->cols : g->ylen) + p->grain - 1) / p->grain;
     if (cfg->gemv_min_per_thread > 0) {
         long by_work = g->rows * g->cols / cfg->gemv_min_per_thread;
         if (nt > by_work)
             nt = by_work;
     }
-    if (nt <= 1) { /* small problems never ask for the default count (it reads the environment) */
-        p->split_cols = 0;
+    if (nt <= 1) /* small problems never ask for the default count (it reads the environment) */
         return;
-    }
     long want = cfg->threads > 0 ? cfg->threads : fw_default_threads();
     p->threads = (int)(want < nt ? want : nt);
-    p->split_cols &= p->threads > 1;
+    p->split_cols = by_cols && p->threads > 1;
 }
 
 void fw_gemv_route(fw_precision prec, fw_trans ta, int m, int n, const fw_config *cfg,

@@ -463,13 +463,11 @@ void tune_config_describe(fw_precision prec, fw_shape_class cls, const fw_config
     (void)prec;
     const fw_kernel_info *k = fw_kernel_at((int)knob_get(cfg, cls, TUNE_KNOB_KERNEL));
     const char *name = k ? k->name : "none";
-    if (cls == FW_CLASS_GEMV_N) {
-        snprintf(buf, len, "%s min_per_thread=%ld split_cols=%ld", name, cfg->gemv_min_per_thread,
-                 cfg->gemv_n_split_cols);
-        return;
-    }
-    if (cls == FW_CLASS_GEMV_T) {
-        snprintf(buf, len, "%s min_per_thread=%ld", name, cfg->gemv_min_per_thread);
+    if (cls == FW_CLASS_GEMV_N || cls == FW_CLASS_GEMV_T) {
+        char split[48] = ""; /* only N splits columns */
+        if (cls == FW_CLASS_GEMV_N)
+            snprintf(split, sizeof split, " split_cols=%ld", cfg->gemv_n_split_cols);
+        snprintf(buf, len, "%s min_per_thread=%ld%s", name, cfg->gemv_min_per_thread, split);
         return;
     }
     char ways[48] = "ways=auto";
