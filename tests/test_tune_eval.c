@@ -38,6 +38,34 @@ static void test_classes(void)
     CHECK(fw_class_find("cube") == -1 && fw_class_find(NULL) == -1, "unknown class names");
 }
 
+/* Each class is tuned on shapes of the class, on the team or on one thread; the square class
+ * on both, as its configuration serves 1-thread calls too; no shape is timed twice. */
+static void test_class_shapes(void)
+{
+    for (int team = 1; team <= 3; team++)
+        for (int c = 0; c < FW_CLASS_COUNT; c++) {
+            tune_shape sh[TUNE_MAX_SHAPES];
+            const int n = tune_class_shapes((fw_shape_class)c, team, sh);
+            const int gemv = c == FW_CLASS_GEMV_N || c == FW_CLASS_GEMV_T;
+            int ones = 0, teams = 0, wrong = 0, twice = 0;
+            for (int i = 0; i < n; i++) {
+                ones += sh[i].threads == 1;
+                teams += sh[i].threads == team;
+                wrong += !gemv && (int)fw_gemm_class(sh[i].m, sh[i].n, sh[i].k) != c;
+                for (int j = 0; j < i; j++)
+                    twice += !memcmp(&sh[i], &sh[j], sizeof sh[i]);
+            }
+            const char *name = fw_class_name((fw_shape_class)c);
+            CHECK(n >= 1 && wrong == 0 && twice == 0 && (team == 1 ? ones == n : ones + teams == n),
+                  "team %d, %s: %d shapes, %d of another class, %d twice, %d on 1 thread", team,
+                  name, n, wrong, twice, ones);
+            CHECK(teams >= 1, "team %d, %s: timed on the team", team, name);
+            if (team > 1)
+                CHECK((c == FW_CLASS_SQUARE) == (ones > 0), "team %d, %s: %d shapes on one thread",
+                      team, name, ones);
+        }
+}
+
 static int same_config(const fw_config *a, const fw_config *b)
 {
     return a->gemm_kernel == b->gemm_kernel && a->gemv_n_kernel == b->gemv_n_kernel &&
@@ -52,18 +80,21 @@ static int same_config(const fw_config *a, const fw_config *b)
 /* Every valid point of a reduced space (and a sample of a full one) is a configuration the
  * library accepts; the seed is the model's configuration. */
 /* The routes of every shape of the class under cfg, by the library's own functions. */
-static void routes_of(const tune_space *ts, const fw_config *cfg,
+static void routes_of(const tune_space *ts, const fw_config *model,
                       long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
 {
-    const int(*shapes)[3];
-    const int nshapes = tune_class_shapes(ts->cls, &shapes);
+    tune_shape shapes[TUNE_MAX_SHAPES];
+    const int nshapes = tune_class_shapes(ts->cls, ts->threads, shapes);
+    fw_config cfg = *model;
     memset(routes, 0, TUNE_MAX_SHAPES * sizeof *routes);
-    for (int s = 0; s < nshapes; s++)
+    for (int s = 0; s < nshapes; s++) {
+        cfg.threads = shapes[s].threads;
         if (ts->cls == FW_CLASS_GEMV_N || ts->cls == FW_CLASS_GEMV_T)
             fw_gemv_route(ts->prec, ts->cls == FW_CLASS_GEMV_T ? FW_TRANS : FW_NO_TRANS,
-                          shapes[s][0], shapes[s][1], cfg, routes[s]);
+                          shapes[s].m, shapes[s].n, &cfg, routes[s]);
         else
-            fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], cfg, routes[s]);
+            fw_gemm_route(ts->prec, shapes[s].m, shapes[s].n, shapes[s].k, &cfg, routes[s]);
+    }
 }
 
 /* A threshold dimension holds one value per route (fw_gemm_route, fw_gemv_route) the
@@ -327,7 +358,6 @@ static void test_objective(void)
     tune_eval *e = tune_eval_open(FW_F64, FW_CLASS_SMALL, 2, &meter, NULL, why, sizeof why);
     if (!CHECK(e != NULL, "evaluator opens: %s", why))
         return;
-    CHECK(st.vcpus == 2, "the meter is scoped to the team (%d vCPUs)", st.vcpus);
     const blas_call *calls;
     int n = tune_eval_shapes(e, &calls);
     CHECK(n >= 2, "small has several shapes (%d)", n);
@@ -351,6 +381,7 @@ static void test_objective(void)
                       : kinds[k] == TUNE_OBJ_ENERGY ? m.joules
                                                     : m.joules * m.seconds;
         CHECK(cost > 0 && cost == want, "objective %d is its measure: %g vs %g", k, cost, want);
+        CHECK(st.vcpus == 2, "the meter is scoped to the shapes' team (%d vCPUs)", st.vcpus);
         /* Joules come from the meter over the timed batches: about 20 W x the time. */
         double watts = m.joules / m.seconds;
         CHECK(watts > 10 && watts < 40, "objective %d: the meter's 20 W reach the measure (%g W)",
@@ -393,6 +424,7 @@ static void test_objective(void)
 int main(void)
 {
     test_classes();
+    test_class_shapes();
     test_spaces();
     test_objective();
     return fw_test_summary();

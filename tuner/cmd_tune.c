@@ -340,12 +340,28 @@ static int session_open(tune_run *t, class_session *s, tune_class_report *c, int
     c->nshapes = tune_eval_shapes(s->eval, &calls);
     if (c->nshapes > TUNE_MAX_SHAPES)
         c->nshapes = TUNE_MAX_SHAPES;
-    for (int i = 0; i < c->nshapes; i++)
-        call_describe(&calls[i], c->shapes[i], sizeof c->shapes[i]);
+    for (int i = 0; i < c->nshapes; i++) {
+        char call[80];
+        call_describe(&calls[i], call, sizeof call);
+        snprintf(c->shapes[i], sizeof c->shapes[i], "%s, %d thread%s", call, calls[i].threads,
+                 calls[i].threads == 1 ? "" : "s");
+    }
     s->cache_file = !t->o->no_cache;
     snprintf(path, sizeof path, "%s/%s-%s%s%s.jsonl", t->p->cache_dir, tune_prec_name(c->prec),
              fw_class_name(c->cls), reduced ? "-reduced" : "", t->cache_suffix);
-    char *signature = space_signature(&s->ts.s);
+    /* What was timed is part of what a cached cost means: the space and the shapes. */
+    char *space_sig = space_signature(&s->ts.s), *signature = NULL;
+    if (space_sig) {
+        size_t len = strlen(space_sig) + 1;
+        for (int i = 0; i < c->nshapes; i++)
+            len += strlen(c->shapes[i]) + 9;
+        if ((signature = malloc(len))) {
+            char *q = signature + sprintf(signature, "%s", space_sig);
+            for (int i = 0; i < c->nshapes; i++)
+                q += sprintf(q, ";shape=%s", c->shapes[i]);
+        }
+    }
+    free(space_sig);
     if (!signature) {
         snprintf(c->why, sizeof c->why, "out of memory");
         goto fail;

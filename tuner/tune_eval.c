@@ -41,24 +41,22 @@ tune_eval *tune_eval_open(fw_precision prec, fw_shape_class cls, int threads,
     e->meter = meter;
     e->stop = stop;
     const int gemv = cls == FW_CLASS_GEMV_N || cls == FW_CLASS_GEMV_T;
-    const int(*shapes)[3];
-    int count = tune_class_shapes(cls, &shapes);
+    tune_shape shapes[TUNE_MAX_SHAPES];
+    int count = tune_class_shapes(cls, threads, shapes);
     for (int i = 0; i < count; i++) {
-        const int *d = shapes[i];
+        const tune_shape *d = &shapes[i];
         blas_call *c = &e->calls[e->nshapes];
         *c = (blas_call){.op = gemv ? CALL_GEMV : CALL_GEMM, .prec = prec,
                          .layout = FW_COL_MAJOR,
                          .ta = cls == FW_CLASS_GEMV_T ? FW_TRANS : FW_NO_TRANS,
-                         .tb = FW_NO_TRANS, .m = d[0], .n = d[1], .k = gemv ? 1 : d[2],
-                         .alpha = 1, .beta = 0, .threads = threads};
+                         .tb = FW_NO_TRANS, .m = d->m, .n = d->n, .k = gemv ? 1 : d->k,
+                         .alpha = 1, .beta = 0, .threads = d->threads};
         if (operands_alloc(&e->ops[e->nshapes], c, OUTPUTS, why, wlen) != 0) {
             tune_eval_close(e);
             return NULL;
         }
         e->nshapes++;
     }
-    if (meter && meter->set_scope)
-        meter->set_scope(meter, threads); /* the model charges the vCPUs the work uses */
     return e;
 }
 
@@ -113,6 +111,8 @@ static int measure_shapes(tune_eval *e, const fw_config *const *cfgs, int n, int
         }
         impl_result res[OUTPUTS];
         o.ops = &e->ops[s];
+        if (e->meter && e->meter->set_scope) /* the model charges the vCPUs the work uses */
+            e->meter->set_scope(e->meter, e->calls[s].threads);
         if (rc == 0)
             rc = run_call(&e->calls[s], ptrs, n, &o, res, why, wlen);
         for (int i = 0; i < opened; i++)

@@ -37,27 +37,35 @@ static const long split_cols_grid[] = {0, 65536, 262144, 1048576, 4194304, 16777
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
 
-/* m, n, k of each class's shapes (GEMV: m x n, k unused); a row ends at m == 0. */
-static const int class_shapes[FW_CLASS_COUNT][TUNE_MAX_SHAPES][3] = {
-    [FW_CLASS_SQUARE] = {{1000, 1000, 1000}, {1536, 1536, 1536}},
-    [FW_CLASS_SMALL] = {{24, 24, 24}, {32, 32, 32}, {48, 48, 48}, {64, 64, 64}},
-    [FW_CLASS_TINY] = {{8, 8, 8}, {16, 16, 16}},
-    [FW_CLASS_SKINNY_K] = {{4096, 4096, 16}, {5000, 64, 64}},
-    [FW_CLASS_SKINNY_M] = {{16, 4096, 4096}},
-    [FW_CLASS_SKINNY_N] = {{4096, 16, 4096}},
+/* m, n, k of each class's shapes (GEMV: m x n, k unused), then the threads they run on:
+ * 0 the team tuned, 1 one thread (listed only when the team is larger); a row ends at
+ * m == 0. The square class also runs on one thread: the same configuration serves 1-thread
+ * calls, and what only one thread tells apart was left to chance. (dgemm 32x6, KC 512
+ * against 160: 6-10% faster on one thread and within 1% on two in one run; -2% to +3% on
+ * one thread in five interleaved rounds of a later one.) */
+static const int class_shapes[FW_CLASS_COUNT][TUNE_MAX_SHAPES][4] = {
+    [FW_CLASS_SQUARE] = {{1000, 1000, 1000, 0}, {1536, 1536, 1536, 0}, {1000, 1000, 1000, 1}},
+    [FW_CLASS_SMALL] = {{24, 24, 24, 0}, {32, 32, 32, 0}, {48, 48, 48, 0}, {64, 64, 64, 0}},
+    [FW_CLASS_TINY] = {{8, 8, 8, 0}, {16, 16, 16, 0}},
+    [FW_CLASS_SKINNY_K] = {{4096, 4096, 16, 0}, {5000, 64, 64, 0}},
+    [FW_CLASS_SKINNY_M] = {{16, 4096, 4096, 0}},
+    [FW_CLASS_SKINNY_N] = {{4096, 16, 4096, 0}},
     /* 256^2 is where the thread count a GEMV takes (min_per_thread) starts to matter. */
-    [FW_CLASS_GEMV_N] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
-    [FW_CLASS_GEMV_T] = {{256, 256, 1}, {1024, 1024, 1}, {4096, 4096, 1}},
+    [FW_CLASS_GEMV_N] = {{256, 256, 1, 0}, {1024, 1024, 1, 0}, {4096, 4096, 1, 0}},
+    [FW_CLASS_GEMV_T] = {{256, 256, 1, 0}, {1024, 1024, 1, 0}, {4096, 4096, 1, 0}},
 };
 
-int tune_class_shapes(fw_shape_class cls, const int (**shapes)[3])
+int tune_class_shapes(fw_shape_class cls, int team, tune_shape shapes[TUNE_MAX_SHAPES])
 {
     int n = 0;
     if ((unsigned)cls >= FW_CLASS_COUNT)
         return 0;
-    while (n < TUNE_MAX_SHAPES && class_shapes[cls][n][0])
-        n++;
-    *shapes = class_shapes[cls];
+    for (int i = 0; i < TUNE_MAX_SHAPES && class_shapes[cls][i][0]; i++) {
+        const int *d = class_shapes[cls][i];
+        if (d[3] && d[3] >= team)
+            continue; /* the team's own shape already times it */
+        shapes[n++] = (tune_shape){d[0], d[1], d[2], d[3] ? d[3] : team};
+    }
     return n;
 }
 
@@ -174,21 +182,23 @@ static int point_valid(const space *s, const int *point, void *ctx)
     return 1;
 }
 
-/* The code each shape of the class runs under cfg (fw_gemm_route, fw_gemv_route), at the
- * team size tuned. */
+/* The code each shape of the class runs under cfg (fw_gemm_route, fw_gemv_route), on the
+ * shape's threads. */
 static void class_routes(const tune_space *ts, fw_config cfg,
                          long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
 {
-    const int(*shapes)[3];
-    const int nshapes = tune_class_shapes(ts->cls, &shapes);
-    cfg.threads = ts->threads;
+    tune_shape shapes[TUNE_MAX_SHAPES];
+    const int nshapes = tune_class_shapes(ts->cls, ts->threads, shapes);
     memset(routes, 0, TUNE_MAX_SHAPES * sizeof *routes);
-    for (int s = 0; s < nshapes; s++)
+    for (int s = 0; s < nshapes; s++) {
+        const tune_shape *sh = &shapes[s];
+        cfg.threads = sh->threads;
         if (class_kind(ts->cls) == FW_KIND_GEMM)
-            fw_gemm_route(ts->prec, shapes[s][0], shapes[s][1], shapes[s][2], &cfg, routes[s]);
+            fw_gemm_route(ts->prec, sh->m, sh->n, sh->k, &cfg, routes[s]);
         else
             fw_gemv_route(ts->prec, ts->cls == FW_CLASS_GEMV_T ? FW_TRANS : FW_NO_TRANS,
-                          shapes[s][0], shapes[s][1], &cfg, routes[s]);
+                          sh->m, sh->n, &cfg, routes[s]);
+    }
 }
 
 /* A threshold's values that send every shape of the class down the same route (see

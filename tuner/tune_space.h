@@ -26,10 +26,15 @@ typedef enum {
     TUNE_KNOB_SPLIT_COLS,
 } tune_knob;
 
-/* The shapes a class is tuned on, at most TUNE_MAX_SHAPES: m, n, k of each (GEMV: m x n,
- * k = 1). Returns their count and sets *shapes. */
+/* One call a class is tuned on: m, n, k (GEMV: m x n, k = 1) and the threads it runs on. */
+typedef struct tune_shape {
+    int m, n, k, threads;
+} tune_shape;
+
+/* The shapes a class is tuned on for a team of `team` threads, at most TUNE_MAX_SHAPES.
+ * Returns their count. */
 #define TUNE_MAX_SHAPES 8
-int tune_class_shapes(fw_shape_class cls, const int (**shapes)[3]);
+int tune_class_shapes(fw_shape_class cls, int team, tune_shape shapes[TUNE_MAX_SHAPES]);
 
 typedef struct tune_space {
     space s;            /* its validity predicate points back here: do not move a built one */
