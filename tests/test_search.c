@@ -207,22 +207,25 @@ static void test_space(void)
           "signature %s", sig ? sig : "(null)");
     free(sig);
 
-    /* Ordered neighbours: one and two steps each way. Kernel 2 is invalid, so the steps
-     * down from kernel 3 are 1 and 0. */
-    int nb[4 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
-    int at[] = {3, 0, 7, 0}; /* mc 32 * kc 512 fits; so do mc 64 and 96 */
+    /* Ordered neighbours: steps 1, 2 and 4 each way. Kernel 2 is invalid, so the steps
+     * down from kernel 3 are 1 and 0 (and no fourth), up 4, 5 and 7. */
+    int nb[6 * SPACE_MAX_DIMS][SPACE_MAX_DIMS];
+    int at[] = {3, 0, 7, 0}; /* mc 32 * kc 512 fits; so do mc 64 to 160 */
     int n = space_ordered_neighbours(&s, at, nb);
-    int want[][4] = {{1, 0, 7, 0}, {0, 0, 7, 0}, {4, 0, 7, 0}, {5, 0, 7, 0}, {3, 1, 7, 0},
-                     {3, 2, 7, 0}, {3, 0, 6, 0}, {3, 0, 5, 0}, {3, 0, 7, 1}, {3, 0, 7, 2}};
-    int match = n == 10;
-    for (int i = 0; match && i < 10; i++)
+    int want[][4] = {{1, 0, 7, 0}, {0, 0, 7, 0}, {4, 0, 7, 0}, {5, 0, 7, 0}, {7, 0, 7, 0},
+                     {3, 1, 7, 0}, {3, 2, 7, 0}, {3, 4, 7, 0}, {3, 0, 6, 0}, {3, 0, 5, 0},
+                     {3, 0, 3, 0}, {3, 0, 7, 1}, {3, 0, 7, 2}, {3, 0, 7, 4}};
+    int match = n == 14;
+    for (int i = 0; match && i < 14; i++)
         match = !memcmp(nb[i], want[i], sizeof want[i]);
-    CHECK(match, "neighbours of (3,0,7,0): %d, two steps each way, over the invalid kernel 2",
-          n);
-    CHECK(space_categorical_neighbours(&s, at, nb) == 0, "no categorical dimension, none");
+    CHECK(match, "neighbours of (3,0,7,0): %d, steps 1, 2 and 4 each way, over the invalid "
+          "kernel 2", n);
+    CHECK(space_categorical_neighbours(&s, at, nb) == 0 &&
+              space_categorical_single_neighbours(&s, at, nb) == 0,
+          "no categorical dimension, none");
     int corner[] = {11, 9, 0, 4}; /* mc 320 * kc 64 fits */
     n = space_ordered_neighbours(&s, corner, nb);
-    CHECK(n == 8, "a corner has 8 neighbours, got %d", n);
+    CHECK(n == 12, "a corner has 12 neighbours, got %d", n);
     int wall[] = {0, 7, 6, 0}; /* mc 256 * kc 448: the last kc that fits; no valid mc above */
     n = space_ordered_neighbours(&s, wall, nb);
     int up_mc = 0, inside = 1;
@@ -234,7 +237,7 @@ static void test_space(void)
           n);
 
     /* Points of one representative are one place: with every mc from 224 up running as 224,
-     * mc 320 steps down to 192 and 160, and not up. */
+     * mc 320 steps down to 192, 160 and 96, and not up. */
     space_set_canonical(&s, cap_mc, NULL);
     int capped[] = {0, 9, 0, 0};
     n = space_ordered_neighbours(&s, capped, nb);
@@ -242,16 +245,16 @@ static void test_space(void)
     for (int i = 0; i < n; i++)
         if (nb[i][1] != 6) {
             mc_steps++;
-            mc_ok &= nb[i][1] == 5 || nb[i][1] == 4;
+            mc_ok &= nb[i][1] == 5 || nb[i][1] == 4 || nb[i][1] == 2;
         }
-    CHECK(mc_steps == 2 && mc_ok, "steps over alike values: %d mc steps", mc_steps);
+    CHECK(mc_steps == 3 && mc_ok, "steps over alike values: %d mc steps", mc_steps);
     space_set_canonical(&s, NULL, NULL);
 
     /* A categorical dimension: every other valid value is a neighbour (kernels 2 and 9 are
      * not valid), and no ordered step moves it. */
     CHECK(space_set_categorical(&s, "kernel") == 0 && space_set_categorical(&s, "nope") == -1,
           "kernel made categorical");
-    CHECK(space_neighbour_capacity(&s) == 11 + 3 * 2 * SPACE_ORDERED_REACH, "capacity %d",
+    CHECK(space_neighbour_capacity(&s) == 11 + 3 * 2 * SPACE_ORDERED_STEPS, "capacity %d",
           space_neighbour_capacity(&s));
     int cat[12 * 5 + 6][SPACE_MAX_DIMS];
     n = space_categorical_neighbours(&s, at, cat);
@@ -268,13 +271,13 @@ static void test_space(void)
     int moved_kernel = 0;
     for (int i = 0; i < n; i++)
         moved_kernel |= nb[i][0] != 3;
-    CHECK(kernels == 9 && others == 0 && !saw_two && n == 6 && !moved_kernel,
+    CHECK(kernels == 9 && others == 0 && !saw_two && n == 9 && !moved_kernel,
           "categorical neighbours: %d kernels (every valid other), %d others; %d ordered",
           kernels, others, n);
 
     /* Two categorical dimensions move together: every other valid combination. */
     CHECK(space_set_categorical(&s, "ways") == 0 &&
-              space_neighbour_capacity(&s) == 12 * 5 - 1 + 2 * 2 * SPACE_ORDERED_REACH,
+              space_neighbour_capacity(&s) == 12 * 5 - 1 + 2 * 2 * SPACE_ORDERED_STEPS,
           "capacity with kernel x ways %d", space_neighbour_capacity(&s));
     n = space_categorical_neighbours(&s, at, cat);
     int pairs = 0;
@@ -282,7 +285,19 @@ static void test_space(void)
         pairs += cat[i][0] != 3 && cat[i][3] != 0;
     CHECK(n == 10 * 5 - 1 && pairs == 9 * 4, "kernel x ways: %d neighbours, %d moving both", n,
           pairs);
-    CHECK(space_ordered_neighbours(&s, at, nb) == 4, "mc two up, kc two down");
+    CHECK(space_ordered_neighbours(&s, at, nb) == 6, "mc three steps up, kc three down");
+    /* One at a time: every other valid kernel at the point's layout, every other layout at
+     * its kernel. */
+    n = space_categorical_single_neighbours(&s, at, cat);
+    int one_dim = 1, kernel_moves = 0;
+    for (int i = 0; i < n; i++) {
+        one_dim &= (cat[i][0] != 3) + (cat[i][3] != 0) == 1 &&
+                   !memcmp(cat[i] + 1, at + 1, 2 * sizeof *at) && space_is_valid(&s, cat[i]);
+        kernel_moves += cat[i][0] != 3;
+    }
+    CHECK(n == 9 + 4 && kernel_moves == 9 && one_dim,
+          "one at a time: %d neighbours, %d kernels, each moving one dimension", n,
+          kernel_moves);
     s.dim[0].categorical = s.dim[3].categorical = 0;
 
     const long dup[] = {1, 2, 1};
@@ -545,9 +560,9 @@ static void test_local(void)
         CHECK(space_set_seed(&s, model, why, sizeof why) == 0, "seed: %s", why);
     }
 
-    /* With kernel and ways categorical: from the seed, every other kernel and layout is tried
-     * at the seed's blocks first; then the blocks move, and no kernel or layout changes
-     * until no block step helps. */
+    /* With kernel and ways categorical: from the seed, every other kernel and every other
+     * layout, one at a time, is tried at the seed's blocks first; then the blocks move, and
+     * no kernel or layout changes until no block step helps. */
     space_set_categorical(&s, "kernel");
     space_set_categorical(&s, "ways");
     probe pr;
@@ -556,7 +571,8 @@ static void test_local(void)
     o.patience = 0;
     if (run(&s, &pr, &o, &r) == 0) {
         int nb[4 * SPACE_MAX_DIMS][SPACE_MAX_DIMS], p[SPACE_MAX_DIMS], reached[SPACE_MAX_DIMS];
-        int cat = space_categorical_neighbours(&s, s.seed, nb), seed_blocks = 1, kept = 1;
+        int cat = space_categorical_single_neighbours(&s, s.seed, nb), seed_blocks = 1,
+            kept = 1;
         memcpy(reached, s.seed, sizeof reached);
         for (int i = 0; i <= cat && i < pr.calls; i++) {
             space_point_at(&s, pr.order[i], p);
@@ -597,7 +613,7 @@ static void test_local(void)
     CHECK(r.found && r.best_cost == 1.1, "flat bottom reached: %g", r.best_cost);
     search_result_free(&r);
     long n = local_run(&s, constant, 3, 4, &r);
-    CHECK(r.found && !memcmp(r.best, s.seed, 4 * sizeof(int)) && n <= (1 + 4 * 2 * SPACE_ORDERED_REACH) * (4 + 1),
+    CHECK(r.found && !memcmp(r.best, s.seed, 4 * sizeof(int)) && n <= (1 + 4 * 2 * SPACE_ORDERED_STEPS) * (4 + 1),
           "a flat space: %ld evaluations, best at the seed", n);
     search_result_free(&r);
 

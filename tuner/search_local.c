@@ -9,14 +9,18 @@
  * kinds at every move spent most of a budget of 15% of the space on categorical
  * combinations around the seed, before the blocks had moved.
  *
- * The one exception is the first move from the seed, which consults the categorical
- * neighbours first. The model's kernel is only the first of its ISA and precision, not a
- * prediction, and once the thresholds have moved to suit it, other kernels are judged where
- * they may be at their worst: for f32 skinny_n the descent left the skinny route, where the
- * 16x24 tile is fastest, for the 32x14's sake, and tried 16x24 only on the blocked route,
- * where it is slowest. Replayed on the exhaustive measurements of three validation runs, the
- * search ended within 3% of the best in 26 of 42 classes this way, against 21 (skinny_n and
- * small gained, one skinny_k and one skinny_m lost).
+ * The one exception is the first move from the seed, which looks at the categorical
+ * dimensions first, one at a time (every other kernel, then every other layout). The
+ * model's kernel is only the first of its ISA and precision, not a prediction, and once the
+ * thresholds have moved to suit it, other kernels are judged where they may be at their
+ * worst: for f32 skinny_n the descent left the skinny route, where the 16x24 tile is
+ * fastest, for the 32x14's sake, and tried 16x24 only on the blocked route, where it is
+ * slowest. Replayed on the exhaustive measurements of three validation runs, the search
+ * ended within 3% of the best in 26 of 42 classes with a first sweep of every kernel x
+ * layout combination, against 21 without. One dimension at a time costs kernels plus
+ * layouts instead of their product (6 evaluations instead of 14 for f32 at 2 threads),
+ * which left f32 skinny_m (budget 15) nothing for its blocks; see SPACE_ORDERED_STEPS for
+ * what the two changes gave together.
  *
  * Within a kind the move is the steepest, not the first improvement: first-improvement
  * spends fewer evaluations on a slope, but its path, and so the tuned result, would depend
@@ -76,7 +80,8 @@ static int descend(search_run_state *st, int *point, int categorical_first)
     double cost;
     int rc = search_consult(st, point, &cost), moved = 1;
     if (rc == 0 && !isnan(cost) && categorical_first) {
-        rc = steepest_move(st, space_categorical_neighbours, point, &cost, neighbours, &moved);
+        rc = steepest_move(st, space_categorical_single_neighbours, point, &cost, neighbours,
+                           &moved);
         moved = 1; /* the ordered neighbours are still to be consulted */
     }
     while (rc == 0 && !isnan(cost) && moved) {

@@ -274,7 +274,7 @@ int space_neighbour_capacity(const space *s)
 {
     int n = categorical_combinations(s) - 1;
     for (int d = 0; d < s->ndims; d++)
-        n += s->dim[d].categorical ? 0 : 2 * SPACE_ORDERED_REACH;
+        n += s->dim[d].categorical ? 0 : 2 * SPACE_ORDERED_STEPS;
     return n;
 }
 
@@ -304,6 +304,9 @@ static int follow_the_wall(const space *s, int d, int *q)
     return 0;
 }
 
+/* Which distinct values each way are ordered neighbours (see space.h). */
+static const int ordered_steps[SPACE_ORDERED_STEPS] = {1, 2, 4};
+
 int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS])
 {
     int n = 0, here[SPACE_MAX_DIMS];
@@ -312,10 +315,10 @@ int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_
         if (s->dim[d].categorical)
             continue;
         for (int dir = -1; dir <= 1; dir += 2) {
-            int q[SPACE_MAX_DIMS], last[SPACE_MAX_DIMS], steps = 0;
+            int q[SPACE_MAX_DIMS], last[SPACE_MAX_DIMS], steps = 0, taken = 0;
             memcpy(q, here, (size_t)s->ndims * sizeof *q);
             memcpy(last, here, (size_t)s->ndims * sizeof *last);
-            for (q[d] += dir; steps < SPACE_ORDERED_REACH && q[d] >= 0 && q[d] < s->dim[d].count;
+            for (q[d] += dir; taken < SPACE_ORDERED_STEPS && q[d] >= 0 && q[d] < s->dim[d].count;
                  q[d] += dir) {
                 int rep[SPACE_MAX_DIMS], p[SPACE_MAX_DIMS];
                 memcpy(p, q, (size_t)s->ndims * sizeof *p);
@@ -325,8 +328,10 @@ int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_
                 if (!memcmp(rep, last, (size_t)s->ndims * sizeof *rep))
                     continue; /* runs the same code as the step before: not a step */
                 memcpy(last, rep, (size_t)s->ndims * sizeof *last);
-                memcpy(out[n++], p, (size_t)s->ndims * sizeof *p);
-                steps++;
+                if (++steps == ordered_steps[taken]) {
+                    memcpy(out[n++], p, (size_t)s->ndims * sizeof *p);
+                    taken++;
+                }
             }
         }
     }
@@ -349,5 +354,20 @@ int space_categorical_neighbours(const space *s, const int *point,
             }
         n += !same && space_is_valid(s, q);
     }
+    return n;
+}
+
+int space_categorical_single_neighbours(const space *s, const int *point,
+                                        int (*out)[SPACE_MAX_DIMS])
+{
+    int n = 0;
+    for (int d = 0; d < s->ndims; d++)
+        for (int v = 0; s->dim[d].categorical && v < s->dim[d].count; v++) {
+            if (v == point[d])
+                continue;
+            memcpy(out[n], point, (size_t)s->ndims * sizeof *out[n]);
+            out[n][d] = v;
+            n += space_is_valid(s, out[n]);
+        }
     return n;
 }

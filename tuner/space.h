@@ -98,26 +98,36 @@ int space_point_from_key(const space *s, const char *key, int *point);
  * (the validity predicate aside). Returns a string to free, or NULL when memory runs out. */
 char *space_signature(const space *s);
 
-/* How many steps each way an ordered dimension's neighbours reach. Two, because one step
- * of a block size is often too small to tell from noise while the next one is not: from
- * the model's KC, one step measured +0.8% and two steps -1.7% on the way to a 10% gain. */
-#define SPACE_ORDERED_REACH 2
+/* The steps each way an ordered dimension's neighbours take, counted in values that run
+ * other code: the 1st, 2nd and 4th. Two near ones, because one step of a block size is often
+ * too small to tell from noise while the next one is not (from the model's KC, one step
+ * measured +0.8% and two steps -1.7% on the way to a 10% gain); and a far one, because a
+ * small budget cannot afford many moves: f64 skinny_m's best KC lies 8 values from the
+ * model's. Replayed on the exhaustive measurements of five validation runs (64 classes,
+ * tiny aside), the search ended within 3% of the best in 53 of them with these steps and the
+ * seed's sweep below, against 50 with steps 1 and 2 and the sweep of every combination. */
+#define SPACE_ORDERED_STEPS 3
 
-/* Neighbours of point, in two kinds that a search may consult apart (both out arrays must
+/* Neighbours of point, in kinds that a search may consult apart (every out array must
  * have room for space_neighbour_capacity(s) points; each returns how many it wrote):
- * - ordered: each ordered dimension moved one and two steps down and up. A step lands on
- *   the nearest valid value that runs other code than the step before it (points of one
- *   representative are one place), so neither a gap of invalid values nor a run of alike
- *   ones walls a search in. A value that is invalid as it stands (a KC whose block no longer
- *   fits L2 at this MC) is completed by the smallest move of one other ordered dimension
- *   that makes it valid (MC down), so a descent can follow the edge of the valid region:
- *   the best blocks often lie on it, and single-dimension steps cannot move along it;
+ * - ordered: each ordered dimension moved the SPACE_ORDERED_STEPS steps down and up. A step
+ *   lands on the nearest valid value that runs other code than the step before it (points
+ *   of one representative are one place), so neither a gap of invalid values nor a run of
+ *   alike ones walls a search in. A value that is invalid as it stands (a KC whose block no
+ *   longer fits L2 at this MC) is completed by the smallest move of one other ordered
+ *   dimension that makes it valid (MC down), so a descent can follow the edge of the valid
+ *   region: the best blocks often lie on it, and single-dimension steps cannot move along it;
  * - categorical: the categorical dimensions set to every other valid combination of their
  *   values. The order their values are listed in says nothing of how alike they are, and
- *   they interact (a tile wants its own thread layout), so they move together. */
+ *   they interact (a tile wants its own thread layout), so they move together;
+ * - categorical, one at a time: one categorical dimension set to every other valid value,
+ *   the others kept. Fewer points (kernels plus layouts, not their product) for a first
+ *   look around a point where the budget is small. */
 int space_neighbour_capacity(const space *s);
 int space_ordered_neighbours(const space *s, const int *point, int (*out)[SPACE_MAX_DIMS]);
 int space_categorical_neighbours(const space *s, const int *point,
                                  int (*out)[SPACE_MAX_DIMS]);
+int space_categorical_single_neighbours(const space *s, const int *point,
+                                        int (*out)[SPACE_MAX_DIMS]);
 
 #endif
