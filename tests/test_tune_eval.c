@@ -252,6 +252,27 @@ static void test_spaces(void)
     CHECK(d >= 0 && ts.s.dim[d].count == 10, "6 threads: auto and 9 layouts (%d)",
           d >= 0 ? ts.s.dim[d].count : -1);
     tune_space_free(&ts);
+    /* Square products search the model's ISA only; other classes every kernel this CPU runs. */
+    static const fw_shape_class isa_classes[] = {FW_CLASS_SQUARE, FW_CLASS_SMALL};
+    for (int c = 0; c < 2; c++) {
+        const fw_shape_class cls = isa_classes[c];
+        int isas = 0, supported = 0, seen[FW_ISA_COUNT] = {0};
+        if (!CHECK(tune_space_build(&ts, FW_F64, cls, 2, 0, why, sizeof why) == 0 &&
+                       (d = space_dim_index(&ts.s, "kernel")) >= 0,
+                   "%s space: %s", fw_class_name(cls), why))
+            continue;
+        for (int i = 0; i < ts.s.dim[d].count; i++) {
+            const fw_kernel_info *k = fw_kernel_at((int)ts.s.dim[d].values[i]);
+            isas += !seen[k->isa]++;
+        }
+        for (int i = 0; i < fw_kernel_count(); i++)
+            supported += fw_kernel_at(i)->kind == FW_KIND_GEMM &&
+                         fw_kernel_at(i)->prec == FW_F64 && fw_kernel_supported(i);
+        CHECK(cls == FW_CLASS_SQUARE ? isas == 1 : ts.s.dim[d].count == supported,
+              "%s: %d kernels of %d ISAs (%d run here)", fw_class_name(cls), ts.s.dim[d].count,
+              isas, supported);
+        tune_space_free(&ts);
+    }
     /* n = 16: the skinny route (the model's 32) and the blocked one, nothing in between. */
     CHECK(tune_space_build(&ts, FW_F32, FW_CLASS_SKINNY_N, 2, 0, why, sizeof why) == 0 &&
               (d = space_dim_index(&ts.s, "skinny_mn")) >= 0 && ts.s.dim[d].count == 2 &&

@@ -288,15 +288,21 @@ static int add(tune_space *ts, tune_knob knob, const value_list *l, char *why, s
     return 0;
 }
 
+/* Every kernel of the class's kind and precision this CPU runs; only the model's ISA in a
+ * reduced space, and in the square class: its products are bound by the FMA peak, which
+ * narrower vectors halve at least. There, evaluations of the AVX2 and generic kernels cost
+ * 1.9-2.2x and 5.5-6x the best AVX-512 one's (f64, 2 threads), the most expensive of a
+ * budget, at 1.9x or more of the best. */
 static int add_kernels(tune_space *ts, int reduced, char *why, size_t wlen)
 {
     value_list l = {.n = 0};
     fw_kernel_kind kind = class_kind(ts->cls);
     const fw_kernel_info *seed = fw_kernel_at((int)knob_get(&ts->model, ts->cls, TUNE_KNOB_KERNEL));
+    const int seed_isa_only = reduced || ts->cls == FW_CLASS_SQUARE;
     for (int i = 0; i < fw_kernel_count(); i++) {
         const fw_kernel_info *k = fw_kernel_at(i);
         if (k->kind == kind && k->prec == ts->prec && fw_kernel_supported(i) &&
-            (!reduced || !seed || k->isa == seed->isa))
+            (!seed_isa_only || !seed || k->isa == seed->isa))
             list_add(&l, i);
     }
     if (l.n == 0) {
