@@ -111,4 +111,8 @@ void fw_gemv_route(fw_precision prec, fw_trans ta, int m, int n, const fw_config
 /* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);
 
+/* Binds the calling thread, member tid of a team of team_size in a GEMM or GEMV parallel
+ * region, as bind (fw_binding) says (hwloc), once per size and binding. */
+void fw_pin_thread(int tid, int team_size, int bind);
+
 #endif

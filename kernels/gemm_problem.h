@@ -58,8 +58,4 @@ void fw_choose_ways(int threads, long m, long n, int mr, int nr, int *jc, int *i
  * the thread exits; slot 0 holds packed A, slot 1 packed B. Contents are not kept on growth. */
 void *fw_thread_buffer(int slot, size_t bytes);
 
-/* Binds the calling thread of a team of the given size as bind (fw_binding) says (hwloc),
- * once per size and binding. */
-void fw_pin_thread(int tid, int team_size, int bind);
-
 #endif

@@ -376,11 +376,15 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
         gemv_chunk(&g, kern, xk, ybuf, 0, g.ylen);
     } else if (plan.split_cols) {
 #pragma omp parallel num_threads(nt)
-        gemv_columns_share(&g, kern, xk, ybuf, scratch + poff, part_bytes, grain);
+        {
+            fw_pin_thread(omp_get_thread_num(), omp_get_num_threads(), cfg->bind);
+            gemv_columns_share(&g, kern, xk, ybuf, scratch + poff, part_bytes, grain);
+        }
     } else {
 #pragma omp parallel num_threads(nt)
         {
             const long t = omp_get_thread_num(), tn = omp_get_num_threads();
+            fw_pin_thread((int)t, (int)tn, cfg->bind);
             long chunk = (g.ylen + tn - 1) / tn;
             chunk = (chunk + grain - 1) / grain * grain;
             const long lo = t * chunk;
