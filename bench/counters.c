@@ -56,18 +56,21 @@ static unsigned long thread_id(void)
     return (unsigned long)pthread_self();
 }
 
-/* The library once per process, whoever asks first (the energy backends may have done
- * it already), with thread support so that each thread can own an event set. */
-static int papi_start(char *why, size_t len)
+/* Thread support so that each thread can own an event set. The library may have been
+ * started by the application already. */
+int counters_papi_start(char *why, size_t len)
 {
     pthread_mutex_lock(&papi_lock);
     if (papi_state == 0) {
         const int current = PAPI_VER_CURRENT;
         int rc = PAPI_is_initialized() ? current : PAPI_library_init(current);
+        /* PAPI_strerror gives NULL while the library is not started. */
+        char code[32];
+        snprintf(code, sizeof code, "error %d", rc);
+        const char *text = rc > 0 ? "library version differs from the headers built against"
+                           : PAPI_strerror(rc) ? PAPI_strerror(rc) : code;
         if (rc != current)
-            snprintf(papi_why, sizeof papi_why, "PAPI cannot start: PAPI_library_init: %s",
-                     rc > 0 ? "library version differs from the headers built against"
-                            : PAPI_strerror(rc));
+            snprintf(papi_why, sizeof papi_why, "PAPI cannot start: PAPI_library_init: %s", text);
         else if (!(PAPI_is_initialized() & PAPI_THREAD_LEVEL_INITED) &&
                  (rc = PAPI_thread_init(thread_id)) != PAPI_OK)
             snprintf(papi_why, sizeof papi_why, "PAPI cannot start: PAPI_thread_init: %s",
@@ -218,7 +221,7 @@ counter_set *counters_open(const char *const *events, int nevents, int threads, 
                  "events, at least 1 thread)", nevents, threads, COUNTERS_MAX);
         return NULL;
     }
-    if (papi_start(why, len) != 0)
+    if (counters_papi_start(why, len) != 0)
         return NULL;
     counter_set *s = calloc(1, sizeof *s);
     thread_slot *slot = calloc((size_t)threads, sizeof *slot);

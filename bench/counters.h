@@ -42,6 +42,10 @@ void counters_reset(counter_set *s); /* values back to 0 */
 int counters_get(const counter_set *s, counter_value *out, int cap); /* returns count */
 void counters_close(counter_set *s);
 
+/* Starts the PAPI library once per process, with thread support, for the counters and the
+ * PAPI energy backend alike. Returns 0, or -1 with a one-line reason (built with PAPI only). */
+int counters_papi_start(char *why, size_t len);
+
 /* For flopwatt info: whether PAPI is built in, its version, and what it can count here
  * ("available" or the reason). Returns 1 when at least one event can be counted. */
 int counters_probe(char *version, size_t vlen, char *status, size_t slen);

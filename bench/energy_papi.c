@@ -33,6 +33,7 @@ int energy_papi_powercap_open(const energy_env *env, energy_meter *m, char *why,
 #include <stdlib.h>
 #include <string.h>
 
+#include "counters.h"
 #include "energy_text.h"
 
 #define PAPI_MAX_ENERGY_EVENTS 64
@@ -71,14 +72,10 @@ static void papi_version(char *buf, size_t len)
 /* The component's index: >= 0, or -1 with the reason. */
 static int find_component(const papi_component *c, char *why, size_t len)
 {
-    if (PAPI_is_initialized() == PAPI_NOT_INITED) {
-        int rc = PAPI_library_init(PAPI_VER_CURRENT);
-        if (rc != PAPI_VER_CURRENT) {
-            snprintf(why, len, "PAPI_library_init: %s; measured energy needs rapl-powercap "
-                     "or rapl-perf", rc > 0 ? "libpapi version differs from papi.h" :
-                     PAPI_strerror(rc));
-            return -1;
-        }
+    char started[200];
+    if (counters_papi_start(started, sizeof started) != 0) {
+        snprintf(why, len, "%s; measured energy needs rapl-powercap or rapl-perf", started);
+        return -1;
     }
     char version[32];
     papi_version(version, sizeof version);

@@ -15,6 +15,7 @@
 #include "testlib.h"
 
 #include "../bench/counters.h"
+#include "../bench/energy_backends.h"
 
 #ifdef FW_HAVE_PAPI
 #include <papi.h>
@@ -139,13 +140,21 @@ static int check_papi_cannot_start(void)
     int n = counters_default_events(ev, COUNTERS_MAX);
     char why[256] = "", version[64] = "", status[256] = "";
     counter_set *s = counters_open(ev, n, 2, why, sizeof why);
-    CHECK(!s && strstr(why, "PAPI cannot start: PAPI_library_init") && one_line(why),
+    CHECK(!s && strstr(why, "PAPI cannot start: PAPI_library_init") && one_line(why) &&
+              !strstr(why, "(null)"),
           "open when PAPI cannot start: %s", why);
     CHECK(counters_probe(version, sizeof version, status, sizeof status) == 0 &&
               strcmp(status, why) == 0,
           "probe when PAPI cannot start: %s", status);
     CHECK(counters_start(s) == -1 && counters_stop(s) == -1, "start/stop of no set fail");
     counters_close(s);
+    /* The PAPI energy backend starts PAPI the same way and gives the same reason. */
+    energy_env env = {.sysfs_root = "", .arm_implementer = -1, .arm_part = -1, .vcpus = 2};
+    energy_meter m;
+    char ewhy[300] = "";
+    CHECK(energy_backend_find("papi-rapl")->open(&env, &m, ewhy, sizeof ewhy) == -1 &&
+              strstr(ewhy, why) == ewhy && strstr(ewhy, "rapl-powercap") && one_line(ewhy),
+          "papi-rapl when PAPI cannot start: %s", ewhy);
     return fw_test_failed;
 }
 
