@@ -64,14 +64,16 @@ int counters_papi_start(char *why, size_t len)
     if (papi_state == 0) {
         const int current = PAPI_VER_CURRENT;
         int rc = PAPI_is_initialized() ? current : PAPI_library_init(current);
-        /* PAPI_strerror gives NULL while the library is not started. */
-        char code[32];
-        snprintf(code, sizeof code, "error %d", rc);
-        const char *text = rc > 0 ? "library version differs from the headers built against"
-                           : PAPI_strerror(rc) ? PAPI_strerror(rc) : code;
-        if (rc != current)
+        if (rc != current) {
+            char code[32];
+            const char *text = rc > 0 ? "library version differs from the headers built against"
+                                      : PAPI_strerror(rc); /* NULL while PAPI is not started */
+            if (!text) {
+                snprintf(code, sizeof code, "error %d", rc);
+                text = code;
+            }
             snprintf(papi_why, sizeof papi_why, "PAPI cannot start: PAPI_library_init: %s", text);
-        else if (!(PAPI_is_initialized() & PAPI_THREAD_LEVEL_INITED) &&
+        } else if (!(PAPI_is_initialized() & PAPI_THREAD_LEVEL_INITED) &&
                  (rc = PAPI_thread_init(thread_id)) != PAPI_OK)
             snprintf(papi_why, sizeof papi_why, "PAPI cannot start: PAPI_thread_init: %s",
                      PAPI_strerror(rc));

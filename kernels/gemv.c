@@ -188,6 +188,16 @@ static void gemv_chunk(const gemv_problem *g, fw_gemv_fn kern, const void *xk, c
         vec_scatter(g->prec, hi - lo, yk, g->y + lo * g->incy * (long)esz, g->incy);
 }
 
+/* Thread t's part [lo, hi) of [0, len) split over tn threads, parts a multiple of grain
+ * (the last may be shorter, a part past the end is empty). */
+static void thread_share(long len, long grain, long t, long tn, long *lo, long *hi)
+{
+    long part = (len + tn - 1) / tn;
+    part = (part + grain - 1) / grain * grain;
+    *lo = t * part < len ? t * part : len;
+    *hi = *lo + part < len ? *lo + part : len;
+}
+
 /* One thread's share of an N problem whose columns the team splits, called by every thread
  * of the team: thread 0 adds its columns' products to y itself (after beta), every other
  * thread to its own partial sums, which after a barrier each thread adds into its rows of y.
@@ -198,9 +208,8 @@ static void gemv_columns_share(const gemv_problem *g, fw_gemv_fn kern, const voi
 {
     const long esz = (long)fw_elem_size(g->prec);
     const int t = omp_get_thread_num(), tn = omp_get_num_threads();
-    long chunk = (g->cols + tn - 1) / tn;
-    chunk = (chunk + grain - 1) / grain * grain;
-    const long lo = t * chunk, hi = lo + chunk < g->cols ? lo + chunk : g->cols;
+    long lo, hi;
+    thread_share(g->cols, grain, t, tn, &lo, &hi);
     char *yk = ybuf ? ybuf : g->y;
     char *sum = t == 0 ? yk : partials + (size_t)(t - 1) * part_bytes;
     if (t == 0)
@@ -211,10 +220,8 @@ static void gemv_columns_share(const gemv_problem *g, fw_gemv_fn kern, const voi
         kern(g->rows, hi - lo, g->alpha, (const char *)g->a + lo * g->lda * esz, g->lda,
              (const char *)xk + lo * esz, sum);
 #pragma omp barrier
-    const long line = 64 / esz;
-    long rows = (g->ylen + tn - 1) / tn;
-    rows = (rows + line - 1) / line * line;
-    const long rlo = t * rows, rhi = rlo + rows < g->ylen ? rlo + rows : g->ylen;
+    long rlo, rhi;
+    thread_share(g->ylen, 64 / esz, t, tn, &rlo, &rhi); /* whole cache lines of y */
     if (rlo >= rhi)
         return;
     for (int u = 1; u < tn; u++)
@@ -383,12 +390,10 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
     } else {
 #pragma omp parallel num_threads(nt)
         {
-            const long t = omp_get_thread_num(), tn = omp_get_num_threads();
-            fw_pin_thread((int)t, (int)tn, cfg->bind);
-            long chunk = (g.ylen + tn - 1) / tn;
-            chunk = (chunk + grain - 1) / grain * grain;
-            const long lo = t * chunk;
-            const long hi = lo + chunk < g.ylen ? lo + chunk : g.ylen;
+            const int t = omp_get_thread_num(), tn = omp_get_num_threads();
+            fw_pin_thread(t, tn, cfg->bind);
+            long lo, hi;
+            thread_share(g.ylen, grain, t, tn, &lo, &hi);
             if (lo < hi)
                 gemv_chunk(&g, kern, xk, ybuf, lo, hi);
         }

@@ -18,8 +18,8 @@
  * slowest. Replayed on the exhaustive measurements of three validation runs, the search
  * ended within 3% of the best in 26 of 42 classes with a first sweep of every kernel x
  * layout combination, against 21 without. One dimension at a time costs kernels plus
- * layouts instead of their product (6 evaluations instead of 14 for f32 at 2 threads),
- * which left f32 skinny_m (budget 15) nothing for its blocks; see SPACE_ORDERED_STEPS for
+ * layouts instead of their product (6 evaluations instead of 14 on an f32 reduced space at
+ * 2 threads); the product left f32 skinny_m's validation (budget 15) nothing for its blocks; see SPACE_ORDERED_STEPS for
  * what the two changes gave together.
  *
  * Within a kind the move is the steepest, not the first improvement: first-improvement

@@ -361,13 +361,16 @@ int space_categorical_single_neighbours(const space *s, const int *point,
                                         int (*out)[SPACE_MAX_DIMS])
 {
     int n = 0;
-    for (int d = 0; d < s->ndims; d++)
-        for (int v = 0; s->dim[d].categorical && v < s->dim[d].count; v++) {
+    for (int d = 0; d < s->ndims; d++) {
+        if (!s->dim[d].categorical)
+            continue;
+        for (int v = 0; v < s->dim[d].count; v++) {
             if (v == point[d])
                 continue;
             memcpy(out[n], point, (size_t)s->ndims * sizeof *out[n]);
             out[n][d] = v;
             n += space_is_valid(s, out[n]);
         }
+    }
     return n;
 }

@@ -290,9 +290,9 @@ static int add(tune_space *ts, tune_knob knob, const value_list *l, char *why, s
 
 /* Every kernel of the class's kind and precision this CPU runs; only the model's ISA in a
  * reduced space, and in the square class: its products are bound by the FMA peak, which
- * narrower vectors halve at least. There, evaluations of the AVX2 and generic kernels cost
- * 1.9-2.2x and 5.5-6x the best AVX-512 one's (f64, 2 threads), the most expensive of a
- * budget, at 1.9x or more of the best. */
+ * narrower vectors halve at least. Timed on f64 square's shapes, the AVX2 and generic
+ * kernels cost 1.9-2.2x and 5.5-6x the best AVX-512 evaluation: the dearest evaluations of
+ * the class's budget, for points that cannot win. */
 static int add_kernels(tune_space *ts, int reduced, char *why, size_t wlen)
 {
     value_list l = {.n = 0};
