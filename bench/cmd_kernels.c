@@ -54,7 +54,7 @@ static int print_rates(long mc, long kc, long nc, double seconds)
         if (k->kind != FW_KIND_GEMM || !fw_kernel_supported(i))
             continue;
         fw_config model;
-        fw_model_config(k->prec, &model);
+        fw_model_config(k->prec, FW_CLASS_SQUARE, &model);
         const long use_kc = kc ? kc : model.kc;
         const double pk = k->prec == FW_F32 ? peak.gflops_f32 : peak.gflops_f64;
         kernel_rate panels, block;

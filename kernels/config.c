@@ -72,11 +72,44 @@ void fw_set_num_threads(int threads)
     __atomic_store_n(&set_threads, t, __ATOMIC_RELAXED);
 }
 
-static void model_config(fw_precision prec, fw_config *cfg)
+/* Tiny and small problems run on the direct path (every one of them is below the model's
+ * direct_max_mnk), whose microkernel reads B in place through NR column pointers. */
+static int class_runs_direct(fw_shape_class cls)
+{
+    return cls == FW_CLASS_TINY || cls == FW_CLASS_SMALL;
+}
+
+/* The direct path's tile: NR at most 8, as the twin keeps its NR column pointers of B and its
+ * loop state in the 16 integer registers (at 8 the k bound already lives on the stack); then
+ * the most accumulators; then the wider tile, which covers a 16-column problem in two tiles
+ * rather than three. On AVX-512: 48x8 and 24x8, what tuning chose for the tiny classes;
+ * validation measured the registry's first tiles (32x14, 16x14) 7.5% and 8.6% slower there. */
+#define DIRECT_MODEL_MAX_NR 8
+static int direct_model_kernel(fw_precision prec, fw_isa isa)
+{
+    int best = -1;
+    long best_area = 0;
+    for (int i = 0; i < fw_kernel_count(); i++) {
+        const fw_kernel_info *k = fw_kernel_at(i);
+        if (k->kind != FW_KIND_GEMM || k->prec != prec || k->isa != isa ||
+            k->nr > DIRECT_MODEL_MAX_NR || !fw_kernel_supported(i))
+            continue;
+        const long area = (long)k->mr * k->nr;
+        if (best < 0 || area > best_area ||
+            (area == best_area && k->nr > fw_kernel_at(best)->nr)) {
+            best = i;
+            best_area = area;
+        }
+    }
+    return best >= 0 ? best : fw_kernel_first(FW_KIND_GEMM, prec, isa);
+}
+
+static void model_config(fw_precision prec, int direct, fw_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     fw_isa isa = fw_active_isa();
-    cfg->gemm_kernel = fw_kernel_first(FW_KIND_GEMM, prec, isa);
+    cfg->gemm_kernel =
+        direct ? direct_model_kernel(prec, isa) : fw_kernel_first(FW_KIND_GEMM, prec, isa);
     cfg->gemv_n_kernel = fw_kernel_first(FW_KIND_GEMV_N, prec, isa);
     cfg->gemv_t_kernel = fw_kernel_first(FW_KIND_GEMV_T, prec, isa);
     const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
@@ -92,17 +125,27 @@ static void model_config(fw_precision prec, fw_config *cfg)
     cfg->gemv_n_split_cols = path_defaults.gemv_n_split_cols;
 }
 
-/* Computed once per precision: every plain call starts from it. */
-static fw_config defaults[2];
+/* Computed once per precision, for the blocked classes [0] and the direct ones [1]: every
+ * plain call starts from one of them. */
+static fw_config defaults[2][2];
 static pthread_once_t defaults_once[2] = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
-static void init_f32(void) { model_config(FW_F32, &defaults[FW_F32]); }
-static void init_f64(void) { model_config(FW_F64, &defaults[FW_F64]); }
-
-void fw_model_config(fw_precision prec, fw_config *cfg)
+static void init_defaults(fw_precision prec)
 {
-    int p = prec == FW_F64 ? FW_F64 : FW_F32;
+    model_config(prec, 0, &defaults[prec][0]);
+    model_config(prec, 1, &defaults[prec][1]);
+}
+static void init_f32(void) { init_defaults(FW_F32); }
+static void init_f64(void) { init_defaults(FW_F64); }
+
+static const fw_config *model_ref(int p, fw_shape_class cls)
+{
     pthread_once(&defaults_once[p], p == FW_F64 ? init_f64 : init_f32);
-    *cfg = defaults[p];
+    return &defaults[p][class_runs_direct(cls)];
+}
+
+void fw_model_config(fw_precision prec, fw_shape_class cls, fw_config *cfg)
+{
+    *cfg = *model_ref(prec == FW_F64 ? FW_F64 : FW_F32, cls);
 }
 
 /* Every class's configuration, resolved once (profile, else model) so that a plain call
@@ -116,12 +159,10 @@ static int class_configs_ready;
 static void resolve_class_configs(void)
 {
     const fw_profile *profile = fw_profile_loaded();
-    for (int p = 0; p < 2; p++) {
-        pthread_once(&defaults_once[p], p == FW_F64 ? init_f64 : init_f32);
+    for (int p = 0; p < 2; p++)
         for (int c = 0; c < FW_CLASS_COUNT; c++)
             class_configs[p][c] = profile && profile->tuned[p][c] ? &profile->cfg[p][c]
-                                                                  : &defaults[p];
-    }
+                                                                  : model_ref(p, (fw_shape_class)c);
     __atomic_store_n(&class_configs_ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -130,7 +171,7 @@ const fw_config *fw_class_config_ref(fw_precision prec, fw_shape_class cls)
     if (!__atomic_load_n(&class_configs_ready, __ATOMIC_ACQUIRE))
         pthread_once(&class_configs_once, resolve_class_configs);
     int p = prec == FW_F64 ? FW_F64 : FW_F32;
-    return (unsigned)cls < FW_CLASS_COUNT ? class_configs[p][cls] : &defaults[p];
+    return (unsigned)cls < FW_CLASS_COUNT ? class_configs[p][cls] : model_ref(p, cls);
 }
 
 void fw_class_config(fw_precision prec, fw_shape_class cls, fw_config *cfg)

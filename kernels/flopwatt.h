@@ -132,8 +132,9 @@ typedef struct fw_config {
 /* The configuration plain calls of a precision and class use: the loaded tuned profile's
  * where it has one, else the analytical model's. */
 void fw_class_config(fw_precision prec, fw_shape_class cls, fw_config *cfg);
-/* The analytical model's configuration (the same for every class), whatever is loaded. */
-void fw_model_config(fw_precision prec, fw_config *cfg);
+/* The analytical model's configuration for a class, whatever is loaded: the same for every
+ * class but tiny and small, which run on the direct path and get a tile suited to it. */
+void fw_model_config(fw_precision prec, fw_shape_class cls, fw_config *cfg);
 /* Checks a configuration against this machine; returns 0, or -1 and a reason in msg. */
 int fw_config_check(fw_precision prec, const fw_config *cfg, char *msg, size_t msg_len);
 

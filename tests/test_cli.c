@@ -92,7 +92,7 @@ static int find_kernel(fw_kernel_kind kind, fw_precision prec)
 static int library_ready(fw_precision prec)
 {
     fw_config cfg;
-    fw_model_config(prec, &cfg);
+    fw_model_config(prec, FW_CLASS_SQUARE, &cfg);
     return fw_config_check(prec, &cfg, NULL, 0) == 0;
 }
 

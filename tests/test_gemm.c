@@ -223,7 +223,7 @@ static int round_up(int x, int unit) { return x < unit ? unit : (x + unit - 1) /
 /* The default configuration with another GEMM microkernel, blocking rounded to its tile. */
 static void kernel_config(fw_precision prec, int kidx, fw_config *cfg)
 {
-    fw_model_config(prec, cfg);
+    fw_model_config(prec, FW_CLASS_SQUARE, cfg);
     const fw_kernel_info *ki = fw_kernel_at(kidx);
     cfg->gemm_kernel = kidx;
     cfg->mc = round_up(cfg->mc, ki->mr);
@@ -300,7 +300,7 @@ static int supported_gemm(int idx, fw_precision prec)
 static int test_default_config(fw_precision prec)
 {
     fw_config cfg;
-    fw_model_config(prec, &cfg);
+    fw_model_config(prec, FW_CLASS_SQUARE, &cfg);
     char msg[200] = "";
     int ok = CHECK(supported_gemm(cfg.gemm_kernel, prec),
                    "%s: default gemm_kernel %d is not a supported GEMM microkernel of this "
@@ -373,7 +373,7 @@ static void test_large_k(fw_precision prec)
     static const int shapes[][3] = {{1, 1, 3000}, {3, 5, 1000}, {17, 9, 2049}, {2, 40, 1500},
                                     {33, 3, 2500}};
     fw_config blocked;
-    fw_model_config(prec, &blocked);
+    fw_model_config(prec, FW_CLASS_SQUARE, &blocked);
     path_config(&blocked, PATH_BLOCKED);
     blocked.threads = 1; /* some 80 passes over k, each behind team barriers otherwise */
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
@@ -391,7 +391,7 @@ static void test_alpha_beta(fw_precision prec)
     static const double betas[] = {0, 1, -1, -1.3};
     fw_config cfg[PATHS];
     for (int path = 0; path < PATHS; path++) {
-        fw_model_config(prec, &cfg[path]);
+        fw_model_config(prec, FW_CLASS_SQUARE, &cfg[path]);
         cfg[path].threads = 1;
         path_config(&cfg[path], path);
     }
@@ -416,7 +416,7 @@ static void test_scaling_only(fw_precision prec)
 {
     static const double betas[] = {0, 1, -1, 0.5};
     fw_config blocked;
-    fw_model_config(prec, &blocked);
+    fw_model_config(prec, FW_CLASS_SQUARE, &blocked);
     path_config(&blocked, PATH_BLOCKED);
     unsigned rot = 0;
     for (int with_cfg = 0; with_cfg < 2; with_cfg++)
@@ -492,7 +492,7 @@ static void test_threads(fw_precision prec)
 {
     unsigned rot = 0;
     fw_config def;
-    fw_model_config(prec, &def);
+    fw_model_config(prec, FW_CLASS_SQUARE, &def);
     for (int idx = 0; idx < fw_kernel_count(); idx++) {
         if (!supported_gemm(idx, prec))
             continue;
@@ -543,7 +543,7 @@ static void test_threads(fw_precision prec)
     int dyn = omp_get_dynamic();
     omp_set_dynamic(1);
     fw_config cfg;
-    fw_model_config(prec, &cfg);
+    fw_model_config(prec, FW_CLASS_SQUARE, &cfg);
     const fw_kernel_info *ki = fw_kernel_at(cfg.gemm_kernel);
     cfg.threads = 3;
     cfg.jc_ways = 1, cfg.ic_ways = 1, cfg.jr_ways = 3;
@@ -582,7 +582,7 @@ static void test_inside_parallel(fw_precision prec)
 {
     enum { TEAM = 3, PER = 4 };
     fw_config cfg_threads;
-    fw_model_config(prec, &cfg_threads);
+    fw_model_config(prec, FW_CLASS_SQUARE, &cfg_threads);
     const fw_kernel_info *ki = fw_kernel_at(cfg_threads.gemm_kernel);
     cfg_threads.threads = 2;
     cfg_threads.jc_ways = 1, cfg_threads.ic_ways = 2, cfg_threads.jr_ways = 1;
@@ -729,7 +729,7 @@ static void test_invalid_args(fw_precision prec)
 static void test_bad_configs(fw_precision prec)
 {
     fw_config base;
-    fw_model_config(prec, &base);
+    fw_model_config(prec, FW_CLASS_SQUARE, &base);
     const fw_kernel_info *ki = fw_kernel_at(base.gemm_kernel);
     const int mr = ki->mr, nr = ki->nr;
     fw_config bad[40];

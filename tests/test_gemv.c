@@ -210,7 +210,7 @@ static void api_case_run(const api_case *c)
     memcpy(ysave, y, (size_t)(yspan > 0 ? yspan : 1) * fw_elem_size(p));
 
     fw_config cfg;
-    fw_model_config(p, &cfg);
+    fw_model_config(p, FW_CLASS_SQUARE, &cfg);
     cfg.threads = c->threads > 0 ? c->threads : 0;
     cfg.gemv_min_per_thread = 1; /* so small cases exercise several threads too */
     cfg.gemv_n_split_cols = c->split_cols;
@@ -404,7 +404,7 @@ static void test_split_route(void)
     for (int pi = 0; pi < 2; pi++) {
         const fw_precision p = pi ? FW_F64 : FW_F32;
         fw_config cfg;
-        fw_model_config(p, &cfg);
+        fw_model_config(p, FW_CLASS_SQUARE, &cfg);
         cfg.threads = 2;
         cfg.gemv_min_per_thread = 1;
         cfg.gemv_n_split_cols = 4096;
@@ -452,7 +452,7 @@ static void test_in_parallel(void)
         int t = omp_get_thread_num();
         if (t < 4) {
             fw_config cfg;
-            fw_model_config(FW_F64, &cfg);
+            fw_model_config(FW_F64, FW_CLASS_SQUARE, &cfg);
             cfg.threads = 4;
             cfg.gemv_min_per_thread = 1;
             int rc = fw_dgemv_ex(FW_COL_MAJOR, FW_NO_TRANS, M, N, 1.0, a, M, x, 1, 0.0, y[t], 1, &cfg);
@@ -479,7 +479,7 @@ static void invalid_case(fw_precision p, int layout, int trans, int m, int n, in
     }
     int rc;
     fw_config cfg;
-    fw_model_config(p, &cfg);
+    fw_model_config(p, FW_CLASS_SQUARE, &cfg);
     for (int ex = 0; ex < 2; ex++) {
         if (p == FW_F64)
             rc = ex ? fw_dgemv_ex((fw_layout)layout, (fw_trans)trans, m, n, 2.0, a, lda, x, incx,

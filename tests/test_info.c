@@ -486,7 +486,7 @@ static void test_cli(void)
     snprintf(p.energy, sizeof p.energy, "none");
     snprintf(p.created, sizeof p.created, "2026-11-24T10:00:00Z");
     p.tuned[FW_F64][FW_CLASS_SQUARE] = 1;
-    fw_model_config(FW_F64, &p.cfg[FW_F64][FW_CLASS_SQUARE]);
+    fw_model_config(FW_F64, FW_CLASS_SQUARE, &p.cfg[FW_F64][FW_CLASS_SQUARE]);
     if (CHECK(scratch_dir(dir, sizeof dir, "info") == 0, "scratch folder")) {
         snprintf(profile, sizeof profile, "%s/here.json", dir);
         if (CHECK(fw_profile_write(profile, &p, msg, sizeof msg) == 0, "profile: %s", msg)) {

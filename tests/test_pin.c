@@ -64,7 +64,7 @@ static void check_case(hwloc_topology_t topo, const cpu_set_t *all, pin_case c, 
     if (!CHECK(a && x && y && cm, "%s: memory", what))
         goto out;
     fw_config cfg;
-    fw_model_config(FW_F64, &cfg);
+    fw_model_config(FW_F64, FW_CLASS_SQUARE, &cfg);
     cfg.threads = team;
     cfg.bind = bind;
     cfg.gemv_min_per_thread = 1;

@@ -51,7 +51,7 @@ static int last_supported(fw_kernel_kind kind, fw_precision prec)
 static fw_config tuned_config(fw_precision prec, int variant)
 {
     fw_config c;
-    fw_model_config(prec, &c);
+    fw_model_config(prec, FW_CLASS_SQUARE, &c);
     c.gemm_kernel = last_supported(FW_KIND_GEMM, prec);
     c.gemv_n_kernel = last_supported(FW_KIND_GEMV_N, prec);
     c.gemv_t_kernel = last_supported(FW_KIND_GEMV_T, prec);
@@ -515,7 +515,7 @@ static void observe(const fw_profile *expect, child_view *v)
             if (expect && expect->tuned[p][c])
                 want = expect->cfg[p][c];
             else
-                fw_model_config((fw_precision)p, &want);
+                fw_model_config((fw_precision)p, (fw_shape_class)c, &want);
             v->config_mismatches += !config_equal(&got_cfg, &want);
         }
     v->gemm_ok = gemm_verified(32) && gemm_verified(96);
@@ -653,6 +653,48 @@ static void test_loading(void)
         run_load_case(&cases[i]);
 }
 
+/* Without a profile, tiny and small problems (the direct path) get the widest tile of at
+ * most 8 columns with the most accumulators; every other class the registry's first tile. */
+static void test_model_tiles(void)
+{
+    const fw_isa isa = fw_active_isa();
+    for (int p = 0; p < 2; p++) {
+        const fw_precision prec = (fw_precision)p;
+        fw_config tiny, small, square;
+        fw_model_config(prec, FW_CLASS_TINY, &tiny);
+        fw_model_config(prec, FW_CLASS_SMALL, &small);
+        fw_model_config(prec, FW_CLASS_SQUARE, &square);
+        char why[200] = "";
+        CHECK(fw_config_check(prec, &tiny, why, sizeof why) == 0, "p%d: direct model valid: %s",
+              p, why);
+        CHECK(config_equal(&tiny, &small), "p%d: tiny and small share the direct model", p);
+        int first = -1;
+        for (int i = 0; i < fw_kernel_count() && first < 0; i++) {
+            const fw_kernel_info *k = fw_kernel_at(i);
+            if (k->kind == FW_KIND_GEMM && k->prec == prec && k->isa == isa &&
+                fw_kernel_supported(i))
+                first = i;
+        }
+        CHECK(square.gemm_kernel == first, "p%d: the blocked model keeps the registry's first", p);
+        const fw_kernel_info *d = fw_kernel_at(tiny.gemm_kernel);
+        if (!CHECK(d && d->isa == isa && d->prec == prec && d->nr <= 8,
+                   "p%d: direct tile of the ISA in use, at most 8 wide", p))
+            continue;
+        for (int i = 0; i < fw_kernel_count(); i++) {
+            const fw_kernel_info *k = fw_kernel_at(i);
+            if (k->kind != FW_KIND_GEMM || k->prec != prec || k->isa != isa || k->nr > 8 ||
+                !fw_kernel_supported(i))
+                continue;
+            const long area = (long)k->mr * k->nr, best = (long)d->mr * d->nr;
+            CHECK(area < best || (area == best && k->nr <= d->nr),
+                  "p%d: %s does not beat %s", p, k->name, d->name);
+        }
+        if (isa == FW_ISA_AVX512)
+            CHECK(strcmp(d->name, p == FW_F32 ? "avx512_sgemm_48x8" : "avx512_dgemm_24x8") == 0,
+                  "p%d: AVX-512 direct tile %s", p, d->name);
+    }
+}
+
 int main(void)
 {
     if (scratch_dir(top, sizeof top, "profile") != 0) {
@@ -666,6 +708,7 @@ int main(void)
     test_json_form();
     test_write_failures();
     test_corrupt_files();
+    test_model_tiles();
     scratch_remove(top);
     return fw_test_summary();
 }

@@ -193,7 +193,7 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
                "%s space builds: %s", what, why))
         return;
     fw_config model, cfg;
-    fw_model_config(prec, &model);
+    fw_model_config(prec, cls, &model);
     CHECK(ts.s.has_seed && space_is_valid(&ts.s, ts.s.seed), "%s: the seed is valid", what);
     tune_space_config(&ts, ts.s.seed, &cfg);
     CHECK(same_config(&cfg, &model), "%s: the seed is the model's configuration", what);
@@ -282,7 +282,7 @@ static void test_spaces(void)
     /* GEMV at 2 threads: 256^2 splits below 32768 elements a thread, 1024^2 below 1048576,
      * 4096^2 always (of the grid's values): three teams, so three values. */
     fw_config cfg;
-    fw_model_config(FW_F32, &cfg);
+    fw_model_config(FW_F32, FW_CLASS_SQUARE, &cfg);
     cfg.threads = 2;
     long route[FW_ROUTE_LEN];
     int teams[3];
@@ -419,7 +419,7 @@ static void test_objective(void)
           "a refused configuration fails with its reason: %s", why);
 
     fw_config model;
-    fw_model_config(FW_F64, &model);
+    fw_model_config(FW_F64, FW_CLASS_SQUARE, &model);
     double sa = 0, sb = 0;
     CHECK(tune_eval_confirm(e, &model, &model, &sa, &sb, why, sizeof why) == 0 && sa > 0 &&
               sb > 0,
@@ -432,7 +432,7 @@ static void test_objective(void)
     e = tune_eval_open(FW_F32, FW_CLASS_GEMV_T, 1, NULL, &stop, why, sizeof why);
     if (CHECK(e != NULL, "GEMV evaluator opens: %s", why)) {
         fw_config f32;
-        fw_model_config(FW_F32, &f32);
+        fw_model_config(FW_F32, FW_CLASS_SQUARE, &f32);
         CHECK(tune_eval_measure(e, &f32, &m, why, sizeof why) == -3, "a stop interrupts");
         stop = 0;
         CHECK(tune_eval_measure(e, &f32, &m, why, sizeof why) == 0 && m.seconds > 0 &&

@@ -421,7 +421,7 @@ int tune_space_build(tune_space *ts, fw_precision prec, fw_shape_class cls, int 
     ts->prec = prec;
     ts->cls = cls;
     ts->threads = threads;
-    fw_model_config(prec, &ts->model);
+    fw_model_config(prec, cls, &ts->model);
     const fw_cache_info *ci = fw_caches();
     ts->l2 = ci->level[1].size;
     ts->l3 = ci->level[2].size;
