@@ -65,7 +65,7 @@
 #define FW_UKR_LOAD_ROWS(P, I) fw_vload_first((P), lanes[I])
 /* Rows of vector I of a C column to update, likewise. */
 #define FW_UKR_LANES_FULL(I) FW_VLEN
-#define FW_UKR_LANES_TAIL(I) ((I) + 1 < nv_ ? FW_VLEN : (I) + 1 == nv_ ? tail_ : 0)
+#define FW_UKR_LANES_TAIL(I) ((I) + 1 < nv_ ? FW_VLEN : tail_) /* only I < nv_ is asked */
 #define FW_UKR_LANES_ROWS(I) lanes[I]
 
 /* One k step on the first NV vectors and NC columns of the tile (constants), into the
