@@ -597,7 +597,40 @@ static void test_local(void)
     local_run(&s, trap, 1, 0, &r);
     CHECK(r.found && !memcmp(r.best, TRAP, sizeof TRAP) && r.best_cost == 1.5,
           "descent from the seed ends in the well (%g)", r.best_cost);
+    long cold = r.evaluations;
     search_result_free(&r);
+
+    /* A warm start (an earlier run's choice) in the broad bowl: consulted right after the
+     * seed, and the descent goes from it, the cheaper, to the global minimum. One on the
+     * plateau costs one evaluation and the descent goes from the seed as before; an invalid
+     * one is ignored. */
+    {
+        const int near_min[] = {7, 5, 4, 2}, on_plateau[] = {0, 9, 0, 4},
+                  invalid[] = {2, 0, 0, 0};
+        const int *starts[] = {near_min, on_plateau, invalid};
+        const double want_best[] = {1.0, 1.5, 1.5};
+        const long want_evals[] = {-1, cold + 1, cold};
+        for (int i = 0; i < 3; i++) {
+            probe wp;
+            probe_init(&wp, &s, trap);
+            search_options o = search_defaults(SEARCH_LOCAL);
+            o.patience = 0;
+            o.start = starts[i];
+            if (run(&s, &wp, &o, &r) == 0) {
+                uint64_t second = wp.calls > 1 ? wp.order[1] : 0;
+                CHECK(r.found && r.best_cost == want_best[i] && wp.order[0] ==
+                          space_index(&s, s.seed) &&
+                          (i == 2 || second == space_index(&s, starts[i])) &&
+                          (want_evals[i] < 0 || r.evaluations == want_evals[i]),
+                      "warm start %d: best %g (want %g) in %ld evaluations (cold %ld); the "
+                      "seed first, then the start", i, r.best_cost, want_best[i],
+                      r.evaluations, cold);
+                search_result_free(&r);
+            }
+            probe_free(&wp);
+        }
+    }
+
     int patience = search_defaults(SEARCH_LOCAL).patience;
     for (uint64_t seed = 1; seed <= 8; seed++) {
         long n = local_run(&s, trap, seed, patience, &r);

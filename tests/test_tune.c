@@ -126,12 +126,27 @@ static long check_class(const json_t *c, long max_evals, const char *what)
           "%s: curve of %zu steps for %ld evaluations and %ld cache hits", what,
           json_array_size(curve), evals, hits);
     const char *chosen = json_string_value(json_object_get(c, "chosen"));
-    CHECK(chosen && (strcmp(chosen, "tuned") == 0 || strcmp(chosen, "model") == 0),
+    CHECK(chosen && (strcmp(chosen, "tuned") == 0 || strcmp(chosen, "model") == 0 ||
+                     strcmp(chosen, "previous") == 0),
           "%s: chosen is %s", what, chosen ? chosen : "missing");
     CHECK(json_is_string(json_object_get(json_object_get(c, "model"), "config")) &&
               json_is_string(json_object_get(json_object_get(c, "best"), "config")),
           "%s: no model or best configuration", what);
     return evals;
+}
+
+/* The configuration a class's report says was chosen, "" when none. */
+static void chosen_config(const json_t *c, char *buf, size_t len)
+{
+    const char *chosen = json_string_value(json_object_get(c, "chosen"));
+    const char *from = !chosen                          ? NULL
+                       : strcmp(chosen, "tuned") == 0 ? "best"
+                       : strcmp(chosen, "model") == 0 ? "model"
+                                                        : "previous";
+    const char *cfg = from ? json_string_value(json_object_get(json_object_get(c, from),
+                                                               "config"))
+                           : NULL;
+    snprintf(buf, len, "%s", cfg ? cfg : "");
 }
 
 /* A tiny run, then tune --check on its profile, a resumed run and a run on another class. */
@@ -157,6 +172,12 @@ static void test_run_resume_merge(void)
     json_t *rep = load_report(report, "tiny run");
     json_t *c = rep ? only_class(rep, "tiny run") : NULL;
     long first = c ? check_class(c, 4, "tiny run") : -1;
+    char chosen_first[256] = "";
+    if (c) {
+        chosen_config(c, chosen_first, sizeof chosen_first);
+        CHECK(json_is_null(json_object_get(c, "previous")), "tiny run: a previous configuration "
+              "where there was no profile");
+    }
     CHECK(!rep || json_is_false(json_object_get(rep, "interrupted")),
           "tiny run: report says interrupted");
     long steps = c ? (long)json_array_size(json_object_get(c, "curve")) : 0;
@@ -180,10 +201,21 @@ static void test_run_resume_merge(void)
 
     RUN("small", "8");
     CHECK(r.status == 0, "resumed run: exit %d, stderr: %s", r.status, r.err);
+    CHECK(strstr(r.err, "warm start"), "resumed run: stderr does not say it starts warm: %s",
+          r.err);
     rep = load_report(report, "resumed run");
     c = rep ? only_class(rep, "resumed run") : NULL;
     if (c) {
         check_class(c, 8, "resumed run");
+        /* The first run's choice is the warm start: a point of the space, so it was
+         * consulted (the cache held it) and has a cost. */
+        const json_t *prev = json_object_get(c, "previous");
+        const char *pc = json_string_value(json_object_get(prev, "config"));
+        CHECK(pc && strcmp(pc, chosen_first) == 0 &&
+                  json_is_true(json_object_get(prev, "warm_start")) &&
+                  json_is_real(json_object_get(prev, "cost")),
+              "resumed run: the warm start is %s, the first run chose %s", pc ? pc : "none",
+              chosen_first);
         CHECK(integer(c, "cache_hits") >= first, "resumed run: %ld cache hits, the first run "
               "measured %ld", integer(c, "cache_hits"), first);
     }
@@ -196,6 +228,14 @@ static void test_run_resume_merge(void)
     check_profile(profile, 1u << FW_CLASS_SMALL | 1u << FW_CLASS_GEMV_T,
                   "gemv_t run on the same profile");
 #undef RUN
+    cli_run(&r, ARGS("tune", "--prec", "d", "--classes", "small", "--evals", "1", "--budget",
+                     "60", "--energy", "none", "--profile", profile, "--no-cache", "--fresh"));
+    rep = load_report(report, "--fresh");
+    c = rep ? only_class(rep, "--fresh") : NULL;
+    CHECK(r.status == 0 && !strstr(r.err, "warm start") && c &&
+              json_is_null(json_object_get(c, "previous")),
+          "--fresh: exit %d, no warm start expected: %s", r.status, r.err);
+    json_decref(rep);
 
     /* Classes go cheapest first, each in both precisions, whatever order --classes lists:
      * the budget the cheap ones leave goes to the square products of both precisions. */

@@ -198,7 +198,7 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
     tune_space_config(&ts, ts.s.seed, &cfg);
     CHECK(same_config(&cfg, &model), "%s: the seed is the model's configuration", what);
     uint64_t valid = space_count_valid(&ts.s), checked = 0, rejected = 0, representatives = 0;
-    int bad_reps = 0;
+    int bad_reps = 0, lost = 0;
     CHECK(valid > 1, "%s: %llu valid points", what, (unsigned long long)valid);
     int p[SPACE_MAX_DIMS];
     uint64_t size = space_size(&ts.s), step = reduced ? 1 : size / 3000 + 1;
@@ -214,6 +214,17 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
                   (unsigned long long)i, why);
         if (ts.s.canonical)
             representatives += check_representative(&ts, p, what, &bad_reps);
+        /* A profile's configuration leads back to a point of the same configuration (the
+         * warm start of a later run). */
+        int back[SPACE_MAX_DIMS];
+        fw_config again;
+        if (tune_space_point_of(&ts, &cfg, back) == 0) {
+            tune_space_config(&ts, back, &again);
+            again.threads = threads;
+            lost += !same_config(&again, &cfg);
+        } else {
+            lost++;
+        }
         const fw_kernel_info *k = fw_kernel_at(cfg.gemm_kernel);
         if (cls < FW_CLASS_GEMV_N && cls != FW_CLASS_SMALL && cls != FW_CLASS_TINY)
             CHECK((long)cfg.mc * cfg.kc * (prec == FW_F64 ? 8 : 4) <= ts.l2 && cfg.nc % k->nr == 0,
@@ -222,6 +233,13 @@ static void check_space(fw_precision prec, fw_shape_class cls, int threads, int 
     }
     CHECK(checked > 0 && rejected == 0, "%s: %llu valid points checked, %llu rejected", what,
           (unsigned long long)checked, (unsigned long long)rejected);
+    CHECK(lost == 0, "%s: %d of %llu configurations lead to no point of their own", what, lost,
+          (unsigned long long)checked);
+    if (space_dim_index(&ts.s, "mc") >= 0) {
+        tune_space_config(&ts, ts.s.seed, &cfg);
+        cfg.mc += 1; /* on no grid: a profile of another build's grids */
+        CHECK(tune_space_point_of(&ts, &cfg, p) == -1, "%s: MC %d is no point", what, cfg.mc);
+    }
     check_kernels_timed(&ts, what);
     CHECK(bad_reps == 0, "%s: every representative is valid, runs the same code and is its "
           "own representative", what);
@@ -420,10 +438,15 @@ static void test_objective(void)
 
     fw_config model;
     fw_model_config(FW_F64, FW_CLASS_SQUARE, &model);
-    double sa = 0, sb = 0;
-    CHECK(tune_eval_confirm(e, &model, &model, &sa, &sb, why, sizeof why) == 0 && sa > 0 &&
-              sb > 0,
-          "confirmation times both: %g %g %s", sa, sb, why);
+    const fw_config *three[] = {&model, &model, &model};
+    double sec[4] = {0, 0, 0, -1};
+    CHECK(tune_eval_confirm(e, three, 3, sec, why, sizeof why) == 0 && sec[0] > 0 &&
+              sec[1] > 0 && sec[2] > 0 && sec[3] == -1,
+          "confirmation times all three, no more: %g %g %g %g %s", sec[0], sec[1], sec[2],
+          sec[3], why);
+    const fw_config *four[] = {&model, &model, &model, &model};
+    CHECK(tune_eval_confirm(e, four, 4, sec, why, sizeof why) == -1 && strstr(why, "1 to 3"),
+          "more configurations than outputs are refused: %s", why);
     tune_space_free(&ts);
     tune_eval_close(e);
 

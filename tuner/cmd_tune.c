@@ -32,7 +32,7 @@
 
 
 typedef struct tune_opts {
-    int quick, reduced, validate, no_cache, check;
+    int quick, reduced, validate, no_cache, check, fresh;
     int threads, seed, evals, strategy;
     double budget;
     const char *prec, *classes, *objective, *energy, *profile, *report, *cache_dir;
@@ -258,6 +258,11 @@ typedef struct tune_run {
     char cache_objective[64]; /* what the costs in the cache files are */
     char cache_suffix[80];  /* of the cache file names: the objective, the thread count */
     long cached;            /* evaluations in this run's cache files, counted at close */
+    /* The profile already at the profile path, when made here for this run's threads and
+     * objective: its classes are kept where this run tunes none, and each class it holds
+     * is this run's warm start (search_options.start) unless --fresh. */
+    fw_profile previous;
+    int have_previous;
 } tune_run;
 
 /* The labels of the objective: what the profile and report say was minimised, and what a
@@ -490,8 +495,81 @@ static int pick_within(const tune_run *t, class_session *s, tune_class_report *c
     return 0;
 }
 
-/* Chooses between the search's best and the model default: by confirmed time for the time
- * objective, by search cost for the energy ones. Returns 0 with *cfg, -1 or -3. */
+/* Time objective: the model default, the search's best (point, tuned) and the warm start,
+ * each where it is a point of its own, timed again interleaved; the fastest is chosen, the
+ * model default on a tie. Returns 0 (c->chosen set), or -3. */
+static int confirm_fastest(class_session *s, tune_class_report *c, const int *point,
+                           const fw_config *tuned, fw_config *cfg)
+{
+    const space *sp = &s->ts.s;
+    fw_config previous;
+    const fw_config *cfgs[TUNE_CONFIRM_MAX] = {&s->ts.model};
+    tune_chosen who[TUNE_CONFIRM_MAX] = {TUNE_CHOSEN_MODEL};
+    double *slot[TUNE_CONFIRM_MAX] = {&c->confirm_model_s};
+    int n = 1;
+    if (!is_seed(sp, point)) {
+        cfgs[n] = tuned;
+        who[n] = TUNE_CHOSEN_TUNED;
+        slot[n++] = &c->confirm_tuned_s;
+    }
+    if (c->warm) { /* compared as representatives: the best may have been rewritten */
+        int rep[SPACE_MAX_DIMS], best_rep[SPACE_MAX_DIMS], seed_rep[SPACE_MAX_DIMS];
+        space_representative(sp, c->start, rep);
+        space_representative(sp, point, best_rep);
+        space_representative(sp, sp->seed, seed_rep);
+        size_t bytes = (size_t)sp->ndims * sizeof *rep;
+        if (memcmp(rep, best_rep, bytes) != 0 && memcmp(rep, seed_rep, bytes) != 0) {
+            tune_space_config(&s->ts, c->start, &previous); /* as the profile had it */
+            cfgs[n] = &previous;
+            who[n] = TUNE_CHOSEN_PREVIOUS;
+            slot[n++] = &c->confirm_previous_s;
+        }
+    }
+    c->chosen = TUNE_CHOSEN_MODEL;
+    *cfg = s->ts.model;
+    if (n == 1) {
+        snprintf(c->why, sizeof c->why, "the model default is the best point found");
+        return 0;
+    }
+    double sec[TUNE_CONFIRM_MAX];
+    char why[300];
+    int rc = tune_eval_confirm(s->eval, cfgs, n, sec, why, sizeof why);
+    if (rc == -3) {
+        snprintf(c->why, sizeof c->why, "interrupted");
+        c->chosen = TUNE_CHOSEN_NONE;
+        return -3;
+    }
+    if (rc != 0) {
+        snprintf(c->why, sizeof c->why, "model default kept: re-measuring failed: %s", why);
+        return 0;
+    }
+    c->confirmed = 1;
+    int fastest = 0;
+    for (int i = 0; i < n; i++) {
+        *slot[i] = sec[i];
+        if (sec[i] < sec[fastest])
+            fastest = i;
+    }
+    c->chosen = who[fastest];
+    *cfg = *cfgs[fastest];
+    if (c->chosen == TUNE_CHOSEN_MODEL)
+        snprintf(c->why, sizeof c->why, "model default kept: %s not faster when re-measured",
+                 n == 3 ? "neither the tuned point nor the previous profile's"
+                 : who[1] == TUNE_CHOSEN_TUNED ? "tuned"
+                                               : "the previous profile's");
+    else
+        snprintf(c->why, sizeof c->why, "%s %.3fx as fast as the model default when re-measured%s",
+                 c->chosen == TUNE_CHOSEN_TUNED ? "tuned" : "previous profile's",
+                 sec[0] / sec[fastest],
+                 n < 3                              ? ""
+                 : c->chosen == TUNE_CHOSEN_TUNED ? ", and faster than the previous profile's"
+                                                  : ", and faster than the search's best");
+    return 0;
+}
+
+/* Chooses among the search's best, the model default and the warm start: by confirmed time
+ * for the time objective, by search cost for the energy ones (the search consulted the warm
+ * start, so its best accounts for it). Returns 0 with *cfg, -1 or -3. */
 static int choose(const tune_run *t, class_session *s, tune_objective_ctx *octx,
                   tune_class_report *c, fw_config *cfg)
 {
@@ -504,6 +582,8 @@ static int choose(const tune_run *t, class_session *s, tune_objective_ctx *octx,
         return rc;
     fw_config tuned;
     tune_space_config(&s->ts, point, &tuned);
+    if (t->p->kind == TUNE_OBJ_TIME && !t->p->within)
+        return confirm_fastest(s, c, point, &tuned, cfg);
     c->chosen = TUNE_CHOSEN_MODEL;
     if (is_seed(sp, point)) {
         snprintf(c->why, sizeof c->why, "the model default is the best point found");
@@ -511,26 +591,6 @@ static int choose(const tune_run *t, class_session *s, tune_objective_ctx *octx,
         c->chosen = TUNE_CHOSEN_TUNED;
         snprintf(c->why, sizeof c->why, "least energy within %g%% of the fastest point measured",
                  t->p->within_pct);
-    } else if (t->p->kind == TUNE_OBJ_TIME) {
-        char why[300];
-        rc = tune_eval_confirm(s->eval, &tuned, &s->ts.model, &c->confirm_tuned_s,
-                               &c->confirm_model_s, why, sizeof why);
-        if (rc == -3) {
-            snprintf(c->why, sizeof c->why, "interrupted");
-            c->chosen = TUNE_CHOSEN_NONE;
-            return -3;
-        }
-        c->confirmed = rc == 0;
-        if (rc != 0) {
-            snprintf(c->why, sizeof c->why, "model default kept: re-measuring failed: %s", why);
-        } else if (c->confirm_tuned_s < c->confirm_model_s) {
-            c->chosen = TUNE_CHOSEN_TUNED;
-            snprintf(c->why, sizeof c->why, "tuned %.3fx as fast as the model default when "
-                     "re-measured", c->confirm_model_s / c->confirm_tuned_s);
-        } else {
-            snprintf(c->why, sizeof c->why, "model default kept: tuned not faster when "
-                                            "re-measured");
-        }
     } else if (isnan(c->model_cost) || c->best_cost < c->model_cost) {
         c->chosen = TUNE_CHOSEN_TUNED;
         snprintf(c->why, sizeof c->why, "%s lower than the model default's%s", t->objective,
@@ -554,8 +614,19 @@ static int tune_class(tune_run *t, tune_class_report *c, double max_seconds, fw_
     so.max_evaluations = t->o->evals;
     so.max_seconds = max_seconds;
     so.stop = &cli_stop_signal;
+    if (t->have_previous && !t->o->fresh && t->previous.tuned[c->prec][c->cls]) {
+        const fw_config *prev = &t->previous.cfg[c->prec][c->cls];
+        tune_config_describe(c->prec, c->cls, prev, c->previous, sizeof c->previous);
+        c->warm = tune_space_point_of(&s.ts, prev, c->start) == 0;
+        if (c->warm && so.strategy == SEARCH_LOCAL)
+            so.start = c->start;
+    }
     tune_objective_ctx octx = {s.eval, &s.ts, t->p->kind};
     int rc = run_search(&s, &octx, &so, c);
+    if (c->warm) {
+        const eval_entry *e = cached_entry(&s, c->start);
+        c->previous_cost = e ? e->cost : NAN;
+    }
     if (rc == 0)
         rc = choose(t, &s, &octx, c, cfg);
     session_close(t, &s);
@@ -586,13 +657,14 @@ static int remeasure(tune_run *t, class_session *s, tune_class_report *c,
         return 0;
     fw_config best;
     tune_space_config(&s->ts, c->r.best, &best);
-    double replay_s, best_s;
+    const fw_config *pair[2] = {replay_cfg, &best};
+    double sec[2];
     char why[300];
-    int rc = tune_eval_confirm(s->eval, replay_cfg, &best, &replay_s, &best_s, why, sizeof why);
+    int rc = tune_eval_confirm(s->eval, pair, 2, sec, why, sizeof why);
     if (rc == -3)
         return -3;
     if (rc == 0)
-        v->remeasured = replay_s / best_s - 1;
+        v->remeasured = sec[0] / sec[1] - 1;
     return 0;
 }
 
@@ -675,37 +747,39 @@ static int make_folders(const tune_opts *o, const tune_plan *p)
     return 0;
 }
 
-/* Writes the profile of this run's classes, keeping the others from the profile already at
- * the path when it was tuned on this machine, at this thread count, for this objective. */
-static int write_profile(const char *path, fw_profile *prof)
+/* Reads the profile at path into *old when it was made on this machine, at this run's
+ * thread count and for its objective. Returns 1 then; 0 when there is no file; -1 with the
+ * reason in msg when there is one this run cannot build on. */
+static int read_previous(const char *path, const fw_profile *now, fw_profile *old, char *msg,
+                         size_t len)
 {
-    fw_profile old;
-    char msg[300], why[300];
-    if (access(path, F_OK) == 0) {
-        const char *reason = msg;
-        if (fw_profile_read(path, &old, msg, sizeof msg) != 0)
-            ;
-        else if (fw_fingerprint_compare(&prof->machine, &old.machine, msg, sizeof msg) != 0)
-            ;
-        else if (old.threads != prof->threads)
-            snprintf(msg, sizeof msg, "tuned at %d threads, this run at %d", old.threads,
-                     prof->threads);
-        else if (strcmp(old.objective, prof->objective) != 0)
-            snprintf(msg, sizeof msg, "tuned for %s, this run for %s", old.objective,
-                     prof->objective);
-        else
-            reason = NULL;
-        if (reason) {
-            fprintf(stderr, "replacing %s, whose classes are not kept: %s\n", path, reason);
-        } else {
-            for (int p = 0; p < 2; p++)
-                for (int c = 0; c < FW_CLASS_COUNT; c++)
-                    if (!prof->tuned[p][c] && old.tuned[p][c]) {
-                        prof->tuned[p][c] = 1;
-                        prof->cfg[p][c] = old.cfg[p][c];
-                    }
-        }
+    if (access(path, F_OK) != 0)
+        return 0;
+    if (fw_profile_read(path, old, msg, len) != 0 ||
+        fw_fingerprint_compare(&now->machine, &old->machine, msg, len) != 0)
+        return -1;
+    if (old->threads != now->threads) {
+        snprintf(msg, len, "tuned at %d threads, this run at %d", old->threads, now->threads);
+        return -1;
     }
+    if (strcmp(old->objective, now->objective) != 0) {
+        snprintf(msg, len, "tuned for %s, this run for %s", old->objective, now->objective);
+        return -1;
+    }
+    return 1;
+}
+
+/* Writes the profile of this run's classes, keeping the others from the previous profile. */
+static int write_profile(const tune_run *t, const char *path, fw_profile *prof)
+{
+    char why[300];
+    if (t->have_previous)
+        for (int p = 0; p < 2; p++)
+            for (int c = 0; c < FW_CLASS_COUNT; c++)
+                if (!prof->tuned[p][c] && t->previous.tuned[p][c]) {
+                    prof->tuned[p][c] = 1;
+                    prof->cfg[p][c] = t->previous.cfg[p][c];
+                }
     if (fw_profile_write(path, prof, why, sizeof why) != 0) {
         cli_error(CMD, "%s", why);
         return -1;
@@ -748,6 +822,17 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
                         "%g s%s\n", total, p->threads, rr.strategy, t->objective, o->budget,
                 o->no_cache ? "" : "; evaluations are cached, so a stopped run resumes");
 
+    if (!o->validate) {
+        char msg[300];
+        int rc = read_previous(p->profile, &prof, &t->previous, msg, sizeof msg);
+        t->have_previous = rc > 0;
+        if (rc < 0)
+            fprintf(stderr, "replacing %s, whose classes are not kept: %s\n", p->profile, msg);
+        else if (rc > 0 && !o->fresh)
+            fprintf(stderr, "warm start: each class's search also starts from its configuration "
+                            "in %s (--fresh: from the model only)\n", p->profile);
+    }
+
     double start = timer_now();
     int tuned = 0, untuned = 0;
     for (int i = 0; i < total && !cli_stop_signal; i++) {
@@ -780,7 +865,7 @@ static int run_classes(tune_run *t, tune_class_report *classes, int total)
     int written = 1;
     if (tuned > 0) {
         timer_utc_now(prof.created, sizeof prof.created);
-        written = write_profile(p->profile, &prof) == 0;
+        written = write_profile(t, p->profile, &prof) == 0;
         if (written)
             printf("\nprofile: %s (%d class(es) tuned in this run)\n", p->profile, tuned);
     } else if (!o->validate) {
@@ -824,6 +909,7 @@ int cmd_tune(int argc, char **argv)
         {"report", OPT_STRING, &o.report, NULL, 0, 0, "report to write (the profile's name, .report.json; --validate: .validate.json)"},
         {"cache-dir", OPT_STRING, &o.cache_dir, NULL, 0, 0, "folder of the evaluation caches (results/tuned/.cache/<machine-id>-<revision>)"},
         {"no-cache", OPT_FLAG, &o.no_cache, NULL, 0, 0, "keep evaluations in memory only (no resume)"},
+        {"fresh", OPT_FLAG, &o.fresh, NULL, 0, 0, "search from the model only, not also from the profile being replaced"},
         {"energy", OPT_STRING, &o.energy, NULL, 0, 0, "auto, none, or a backend: rapl-powercap, rapl-perf, papi-rapl, papi-powercap, model (auto)"},
         {"check", OPT_FLAG, &o.check, NULL, 0, 0, "say which profile the library uses; exit 1 when none matches this machine"},
     };

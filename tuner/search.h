@@ -33,6 +33,11 @@ typedef struct search_options {
     uint64_t seed;        /* of the random order and the restarts */
     /* Local search: restarts in a row that find nothing better before it stops. */
     int patience;
+    /* Local search: a warm start, e.g. the point an earlier tuning run chose (NULL: none).
+     * It is consulted after the seed and the first descent starts from the cheaper of the
+     * two: a new run then refines the earlier result instead of searching the seed's
+     * neighbourhood again. Ignored when invalid. */
+    const int *start;
     /* When set non-zero (by a signal handler) the run stops before the next evaluation, and
      * an evaluation it interrupted is neither recorded nor stored. NULL: never. */
     const volatile sig_atomic_t *stop;

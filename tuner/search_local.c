@@ -31,6 +31,13 @@
  * neighbour, not just the current point, is less easily led astray by one noisy
  * measurement.
  *
+ * A warm start (search_options.start, an earlier run's choice) is consulted right after the
+ * seed, and the first descent starts from the cheaper of the two, without the categorical
+ * sweep: that point's kernel and layout were chosen by a search already. Tuning runs of
+ * one machine then build on each other instead of each ending wherever its own noise led
+ * it (on a flat landscape such as f32 square's, where a few percent separate the picks of
+ * two runs, that noise decides).
+ *
  * When no neighbour is better it restarts from the next unvisited point of a seeded random
  * order: the seed already stands for what the model predicts, so a restart is there to
  * find a basin the model did not predict, which may lie anywhere. Known points cost
@@ -118,14 +125,27 @@ int search_local(search_run_state *st)
     search_perm_init(&perm, space_size(s), o->seed);
     uint64_t next = 0;
     int point[SPACE_MAX_DIMS];
-    int have = s->has_seed && space_is_valid(s, s->seed), have_seed = have;
+    int have = s->has_seed && space_is_valid(s, s->seed), from_seed = have;
     if (have)
         memcpy(point, s->seed, (size_t)s->ndims * sizeof *point);
-    else
+    if (o->start && space_is_valid(s, o->start)) {
+        double seed_cost = NAN, start_cost;
+        int rc = have ? search_consult(st, s->seed, &seed_cost) : 0;
+        if (rc == 0)
+            rc = search_consult(st, o->start, &start_cost);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+        if (!have || start_cost < seed_cost || (isnan(seed_cost) && !isnan(start_cost))) {
+            memcpy(point, o->start, (size_t)s->ndims * sizeof *point);
+            have = 1;
+            from_seed = 0; /* an earlier result's kernel was chosen, not the registry's first */
+        }
+    }
+    if (!have)
         have = random_start(st, &perm, &next, point);
     for (int restart = 0, idle = 0; have; restart++) {
         double before = search_best_cost(st);
-        int rc = descend(st, point, restart == 0 && have_seed);
+        int rc = descend(st, point, restart == 0 && from_seed);
         if (rc != 0)
             return rc < 0 ? -1 : 0;
         double after = search_best_cost(st);

@@ -20,8 +20,8 @@ struct tune_eval {
     const volatile sig_atomic_t *stop;
 };
 
-/* Two outputs per shape: tune_eval_confirm times two configurations interleaved. */
-#define OUTPUTS 2
+/* An output per configuration tune_eval_confirm times interleaved. */
+#define OUTPUTS TUNE_CONFIRM_MAX
 
 tune_eval *tune_eval_open(fw_precision prec, fw_shape_class cls, int threads,
                           energy_meter *meter, const volatile sig_atomic_t *stop, char *why,
@@ -151,16 +151,19 @@ int tune_eval_measure(tune_eval *e, const fw_config *cfg, eval_measure *m, char 
     return 0;
 }
 
-int tune_eval_confirm(tune_eval *e, const fw_config *a, const fw_config *b, double *sec_a,
-                      double *sec_b, char *why, size_t wlen)
+int tune_eval_confirm(tune_eval *e, const fw_config *const *cfgs, int n, double *sec,
+                      char *why, size_t wlen)
 {
-    const fw_config *cfgs[2] = {a, b};
-    double log_s[2] = {0, 0}, log_j[2] = {0, 0};
-    int rc = measure_shapes(e, cfgs, 2, 1, log_s, log_j, why, wlen);
+    double log_s[OUTPUTS] = {0}, log_j[OUTPUTS] = {0};
+    if (n < 1 || n > OUTPUTS) {
+        snprintf(why, wlen, "%d configurations to confirm, 1 to %d allowed", n, OUTPUTS);
+        return -1;
+    }
+    int rc = measure_shapes(e, cfgs, n, 1, log_s, log_j, why, wlen);
     if (rc)
         return rc;
-    *sec_a = exp(log_s[0] / e->nshapes);
-    *sec_b = exp(log_s[1] / e->nshapes);
+    for (int i = 0; i < n; i++)
+        sec[i] = exp(log_s[i] / e->nshapes);
     return 0;
 }
 

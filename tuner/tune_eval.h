@@ -31,11 +31,13 @@ int tune_eval_shapes(const tune_eval *e, const blas_call **calls);
 int tune_eval_measure(tune_eval *e, const fw_config *cfg, eval_measure *m, char *why,
                       size_t wlen);
 
-/* Times a and b interleaved, with more samples than a search evaluation takes, so the
- * search's best is confirmed against the model default free of the winner's curse: 0 with
- * the geometric means of the median seconds per call of each, -1 or -3 as above. */
-int tune_eval_confirm(tune_eval *e, const fw_config *a, const fw_config *b, double *sec_a,
-                      double *sec_b, char *why, size_t wlen);
+/* Times cfgs[0..n) interleaved (n <= TUNE_CONFIRM_MAX), with more samples than a search
+ * evaluation takes, so the search's best is confirmed against the model default (and an
+ * earlier run's choice) free of the winner's curse: 0 with sec[i] the geometric mean of the
+ * median seconds per call of cfgs[i], -1 or -3 as above. */
+#define TUNE_CONFIRM_MAX 3
+int tune_eval_confirm(tune_eval *e, const fw_config *const *cfgs, int n, double *sec,
+                      char *why, size_t wlen);
 
 typedef enum { TUNE_OBJ_TIME, TUNE_OBJ_ENERGY, TUNE_OBJ_EDP } tune_objective_kind;
 

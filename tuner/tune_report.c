@@ -12,7 +12,8 @@ void tune_class_report_init(tune_class_report *c, fw_precision prec, fw_shape_cl
     c->prec = prec;
     c->cls = cls;
     c->model_cost = c->best_cost = NAN;
-    c->confirm_model_s = c->confirm_tuned_s = NAN;
+    c->confirm_model_s = c->confirm_tuned_s = c->confirm_previous_s = NAN;
+    c->previous_cost = NAN;
     c->chosen = TUNE_CHOSEN_NONE;
     c->v.ratio = c->v.remeasured = NAN;
 }
@@ -27,6 +28,17 @@ void tune_class_report_free(tune_class_report *c)
 }
 
 const char *tune_prec_name(fw_precision prec) { return prec == FW_F64 ? "f64" : "f32"; }
+
+const char *tune_chosen_name(tune_chosen chosen)
+{
+    switch (chosen) {
+    case TUNE_CHOSEN_MODEL: return "model";
+    case TUNE_CHOSEN_TUNED: return "tuned";
+    case TUNE_CHOSEN_PREVIOUS: return "previous";
+    case TUNE_CHOSEN_NONE: break;
+    }
+    return NULL;
+}
 
 static const char *stop_name(search_stop s)
 {
@@ -103,15 +115,19 @@ static json_t *class_json(const tune_run_report *run, const tune_class_report *c
                           config_json(c->best, c->best_cost), "why", c->why);
     if (!o)
         return NULL;
-    const char *chosen = c->chosen == TUNE_CHOSEN_TUNED   ? "tuned"
-                         : c->chosen == TUNE_CHOSEN_MODEL ? "model"
-                                                          : NULL;
+    const char *chosen = tune_chosen_name(c->chosen);
     int bad = json_object_set_new(o, "chosen", chosen ? json_string(chosen) : json_null());
     bad |= json_object_set_new(
+        o, "previous",
+        *c->previous ? json_pack("{s:s, s:b, s:o}", "config", c->previous, "warm_start", c->warm,
+                                 "cost", number_or_null(c->previous_cost))
+                     : json_null());
+    bad |= json_object_set_new(
         o, "confirm",
-        c->confirmed ? json_pack("{s:f, s:f, s:o}", "model_s", c->confirm_model_s, "tuned_s",
-                                 c->confirm_tuned_s,
-                                 "speedup", number_or_null(c->confirm_model_s / c->confirm_tuned_s))
+        c->confirmed ? json_pack("{s:f, s:o, s:o, s:o}", "model_s", c->confirm_model_s,
+                                 "tuned_s", number_or_null(c->confirm_tuned_s), "previous_s",
+                                 number_or_null(c->confirm_previous_s), "speedup",
+                                 number_or_null(c->confirm_model_s / c->confirm_tuned_s))
                      : json_null());
     if (c->searched)
         bad |= json_object_update_new(
@@ -223,13 +239,16 @@ void tune_report_print_class(FILE *f, const tune_run_report *r, const tune_class
     cost_text(model, sizeof model, c->model_cost, r->unit);
     cost_text(best, sizeof best, c->best_cost, r->unit);
     fprintf(f, "; model %s, tuned %s", model, best);
-    if (c->confirmed)
+    if (c->confirmed && isfinite(c->confirm_tuned_s))
         fprintf(f, ", re-measured speedup %.3fx", c->confirm_model_s / c->confirm_tuned_s);
     if (c->chosen == TUNE_CHOSEN_NONE)
         fprintf(f, "; best %s\n", *c->best ? c->best : "none");
     else
-        fprintf(f, "; chosen %s: %s (%s)\n", c->chosen == TUNE_CHOSEN_TUNED ? "tuned" : "model",
-                c->chosen == TUNE_CHOSEN_TUNED ? c->best : c->model, c->why);
+        fprintf(f, "; chosen %s: %s (%s)\n", tune_chosen_name(c->chosen),
+                c->chosen == TUNE_CHOSEN_TUNED      ? c->best
+                : c->chosen == TUNE_CHOSEN_PREVIOUS ? c->previous
+                                                    : c->model,
+                c->why);
 }
 
 int tune_report_print_validation(FILE *f, const tune_run_report *r)

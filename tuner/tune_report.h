@@ -36,6 +36,7 @@ typedef enum {
     TUNE_CHOSEN_NONE = -1, /* left untuned, interrupted, or a validation (no profile) */
     TUNE_CHOSEN_MODEL = 0,
     TUNE_CHOSEN_TUNED = 1,
+    TUNE_CHOSEN_PREVIOUS = 2, /* the warm start: the configuration of the profile replaced */
 } tune_chosen;
 
 typedef struct tune_class_report {
@@ -51,8 +52,16 @@ typedef struct tune_class_report {
     double model_cost;             /* its cost under the objective, NaN when unknown */
     char best[TUNE_DESCRIBE_MAX];  /* the search's choice, "" when none */
     double best_cost;
-    int confirmed;    /* the re-measurement of best against the model ran */
-    double confirm_model_s, confirm_tuned_s;
+    /* The warm start: the replaced profile's configuration of this class, "" when none;
+     * warm: it is a point of this space, where the search also started (its cost then). */
+    char previous[TUNE_DESCRIBE_MAX];
+    int warm;
+    int start[SPACE_MAX_DIMS];
+    double previous_cost;
+    /* The re-measurement of the model default, the search's best and the warm start (each
+     * NaN when not timed: the best or the warm start is the model's point, or another's) */
+    int confirmed;
+    double confirm_model_s, confirm_tuned_s, confirm_previous_s;
     tune_chosen chosen;
     char why[512];    /* why chosen, or why the class is left untuned */
     int validated;    /* v holds a validation */
@@ -76,6 +85,9 @@ typedef struct tune_run_report {
 
 void tune_class_report_init(tune_class_report *c, fw_precision prec, fw_shape_class cls);
 void tune_class_report_free(tune_class_report *c);
+
+/* "model", "tuned" or "previous"; NULL for TUNE_CHOSEN_NONE. */
+const char *tune_chosen_name(tune_chosen chosen);
 
 /* "f64" or "f32". */
 const char *tune_prec_name(fw_precision prec);

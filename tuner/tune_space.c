@@ -465,6 +465,29 @@ void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg)
         cfg->mc = cfg->mc >= k->mr ? cfg->mc / k->mr * k->mr : k->mr;
 }
 
+int tune_space_point_of(const tune_space *ts, const fw_config *cfg, int *point)
+{
+    const fw_kernel_info *k = fw_kernel_at(cfg->gemm_kernel);
+    for (int d = 0; d < ts->s.ndims; d++) {
+        const space_dim *dim = &ts->s.dim[d];
+        long want = knob_get(cfg, ts->cls, ts->knob[d]);
+        point[d] = -1;
+        for (int v = 0; v < dim->count; v++) {
+            long x = dim->values[v];
+            if (x == want) { /* an exact value wins over a rounded one */
+                point[d] = v;
+                break;
+            }
+            if (ts->knob[d] == TUNE_KNOB_NC && k && x >= k->nr && x / k->nr * k->nr == want &&
+                point[d] < 0)
+                point[d] = v;
+        }
+        if (point[d] < 0)
+            return -1;
+    }
+    return space_is_valid(&ts->s, point) ? 0 : -1;
+}
+
 void tune_space_routes(const tune_space *ts, const int *point,
                        long routes[TUNE_MAX_SHAPES][FW_ROUTE_LEN])
 {

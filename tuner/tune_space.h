@@ -57,6 +57,12 @@ void tune_space_free(tune_space *ts);
 /* The configuration point stands for: the model's, with the searched fields set. */
 void tune_space_config(const tune_space *ts, const int *point, fw_config *cfg);
 
+/* The point standing for cfg: each searched field's value in its dimension (an NC rounded
+ * down to whole tiles, as tune_space_config rounds it, matches the grid value it came from).
+ * Fields the space does not search are not compared. Returns 0, or -1 when a value is not
+ * in its dimension or the point is invalid here (a profile of another build's grids). */
+int tune_space_point_of(const tune_space *ts, const fw_config *cfg, int *point);
+
 /* The code each of the class's shapes runs at point (fw_gemm_route or fw_gemv_route, at
  * the space's team size); rows past the class's shapes are zero. Points with equal routes are one
  * configuration: the space gives them one representative. */
