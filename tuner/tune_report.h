@@ -53,7 +53,7 @@ typedef struct tune_class_report {
     char best[TUNE_DESCRIBE_MAX];  /* the search's choice, "" when none */
     double best_cost;
     /* The warm start: the replaced profile's configuration of this class, "" when none;
-     * warm: it is a point of this space, where the search also started (its cost then). */
+     * warm: it is a point of this space, where a local search also starts (its cost then). */
     char previous[TUNE_DESCRIBE_MAX];
     int warm;
     int start[SPACE_MAX_DIMS];
