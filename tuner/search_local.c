@@ -31,12 +31,15 @@
  * neighbour, not just the current point, is less easily led astray by one noisy
  * measurement.
  *
- * A warm start (search_options.start, an earlier run's choice) is consulted right after the
- * seed, and the first descent starts from the cheaper of the two, without the categorical
- * sweep: that point's kernel and layout were chosen by a search already. Tuning runs of
- * one machine then build on each other instead of each ending wherever its own noise led
- * it (on a flat landscape such as f32 square's, where a few percent separate the picks of
- * two runs, that noise decides).
+ * A warm start (search_options.start, an earlier run's choice) gets the second descent,
+ * right after the seed's and before any random restart, without the categorical sweep
+ * (that point's kernel and layout were chosen by a search already). Tuning runs of one
+ * machine then build on each other instead of each ending wherever its own noise led it
+ * (on a flat landscape such as f32 square's, a few percent separate the picks of two runs,
+ * and the noise decides). It comes second, not first, so that the seed's descent is the
+ * same with or without it: a run stopped after some classes were written to the profile
+ * resumes along the path it had taken, every point of it in the cache, where starting from
+ * those classes' new choices would search them again.
  *
  * When no neighbour is better it restarts from the next unvisited point of a seeded random
  * order: the seed already stands for what the model predicts, so a restart is there to
@@ -125,33 +128,32 @@ int search_local(search_run_state *st)
     search_perm_init(&perm, space_size(s), o->seed);
     uint64_t next = 0;
     int point[SPACE_MAX_DIMS];
-    int have = s->has_seed && space_is_valid(s, s->seed), from_seed = have;
-    if (have)
+    int have_seed = s->has_seed && space_is_valid(s, s->seed), have = have_seed;
+    int warm = o->start && space_is_valid(s, o->start); /* its descent is still to come */
+    if (have_seed)
         memcpy(point, s->seed, (size_t)s->ndims * sizeof *point);
-    if (o->start && space_is_valid(s, o->start)) {
-        double seed_cost = NAN, start_cost;
-        int rc = have ? search_consult(st, s->seed, &seed_cost) : 0;
-        if (rc == 0)
-            rc = search_consult(st, o->start, &start_cost);
-        if (rc != 0)
-            return rc < 0 ? -1 : 0;
-        if (!have || start_cost < seed_cost || (isnan(seed_cost) && !isnan(start_cost))) {
-            memcpy(point, o->start, (size_t)s->ndims * sizeof *point);
-            have = 1;
-            from_seed = 0; /* an earlier result's kernel was chosen, not the registry's first */
-        }
-    }
-    if (!have)
+    else if (!warm)
         have = random_start(st, &perm, &next, point);
-    for (int restart = 0, idle = 0; have; restart++) {
+    for (int restart = 0, idle = 0, from_warm = 0; ; restart++) {
+        if (!have && warm) { /* after the seed's descent, or first without a seed */
+            memcpy(point, o->start, (size_t)s->ndims * sizeof *point);
+            have = from_warm = 1;
+            warm = 0;
+        }
+        if (!have)
+            break;
         double before = search_best_cost(st);
-        int rc = descend(st, point, restart == 0 && from_seed);
+        int rc = descend(st, point, restart == 0 && have_seed);
         if (rc != 0)
             return rc < 0 ? -1 : 0;
         double after = search_best_cost(st);
         int improved = after < before || (isnan(before) && !isnan(after));
-        if (restart > 0)
+        if (restart > 0 && !from_warm) /* the warm start is no random restart */
             idle = improved ? 0 : idle + 1;
+        from_warm = 0;
+        have = 0;
+        if (warm)
+            continue;
         if (idle >= o->patience)
             break;
         have = random_start(st, &perm, &next, point);
