@@ -301,6 +301,7 @@ static void objective_labels(tune_run *t)
 typedef struct class_session {
     tune_space ts;
     int built, cache_file;
+    int warm_start[SPACE_MAX_DIMS]; /* the previous profile's point, where c->warm */
     tune_eval *eval;
     eval_cache *cache;
 } class_session;
@@ -514,12 +515,12 @@ static int confirm_fastest(class_session *s, tune_class_report *c, const int *po
     }
     if (c->warm) { /* compared as representatives: the best may have been rewritten */
         int rep[SPACE_MAX_DIMS], best_rep[SPACE_MAX_DIMS], seed_rep[SPACE_MAX_DIMS];
-        space_representative(sp, c->start, rep);
+        space_representative(sp, s->warm_start, rep);
         space_representative(sp, point, best_rep);
         space_representative(sp, sp->seed, seed_rep);
         size_t bytes = (size_t)sp->ndims * sizeof *rep;
         if (memcmp(rep, best_rep, bytes) != 0 && memcmp(rep, seed_rep, bytes) != 0) {
-            tune_space_config(&s->ts, c->start, &previous); /* as the profile had it */
+            tune_space_config(&s->ts, s->warm_start, &previous); /* as the profile had it */
             cfgs[n] = &previous;
             who[n] = TUNE_CHOSEN_PREVIOUS;
             slot[n++] = &c->confirm_previous_s;
@@ -617,14 +618,14 @@ static int tune_class(tune_run *t, tune_class_report *c, double max_seconds, fw_
     if (t->have_previous && !t->o->fresh && t->previous.tuned[c->prec][c->cls]) {
         const fw_config *prev = &t->previous.cfg[c->prec][c->cls];
         tune_config_describe(c->prec, c->cls, prev, c->previous, sizeof c->previous);
-        c->warm = tune_space_point_of(&s.ts, prev, c->start) == 0;
+        c->warm = tune_space_point_of(&s.ts, prev, s.warm_start) == 0;
         if (c->warm && so.strategy == SEARCH_LOCAL)
-            so.start = c->start;
+            so.start = s.warm_start;
     }
     tune_objective_ctx octx = {s.eval, &s.ts, t->p->kind};
     int rc = run_search(&s, &octx, &so, c);
     if (c->warm) {
-        const eval_entry *e = cached_entry(&s, c->start);
+        const eval_entry *e = cached_entry(&s, s.warm_start);
         c->previous_cost = e ? e->cost : NAN;
     }
     if (rc == 0)

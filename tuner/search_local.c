@@ -127,36 +127,27 @@ int search_local(search_run_state *st)
     search_perm perm;
     search_perm_init(&perm, space_size(s), o->seed);
     uint64_t next = 0;
-    int point[SPACE_MAX_DIMS];
-    int have_seed = s->has_seed && space_is_valid(s, s->seed), have = have_seed;
-    int warm = o->start && space_is_valid(s, o->start); /* its descent is still to come */
-    if (have_seed)
+    int point[SPACE_MAX_DIMS], rc = 0;
+    const int seeded = s->has_seed && space_is_valid(s, s->seed);
+    const int warm = o->start && space_is_valid(s, o->start);
+    /* The seed's descent, then the warm start's, or a random point's when there is neither:
+     * none of them counts against the patience. */
+    if (seeded) {
         memcpy(point, s->seed, (size_t)s->ndims * sizeof *point);
-    else if (!warm)
-        have = random_start(st, &perm, &next, point);
-    for (int restart = 0, idle = 0, from_warm = 0; ; restart++) {
-        if (!have && warm) { /* after the seed's descent, or first without a seed */
-            memcpy(point, o->start, (size_t)s->ndims * sizeof *point);
-            have = from_warm = 1;
-            warm = 0;
-        }
-        if (!have)
-            break;
+        rc = descend(st, point, 1);
+    }
+    if (rc == 0 && warm) {
+        memcpy(point, o->start, (size_t)s->ndims * sizeof *point);
+        rc = descend(st, point, 0);
+    }
+    if (rc == 0 && !seeded && !warm && random_start(st, &perm, &next, point))
+        rc = descend(st, point, 0);
+    for (int idle = 0; rc == 0 && idle < o->patience && random_start(st, &perm, &next, point);) {
         double before = search_best_cost(st);
-        int rc = descend(st, point, restart == 0 && have_seed);
-        if (rc != 0)
-            return rc < 0 ? -1 : 0;
+        rc = descend(st, point, 0);
         double after = search_best_cost(st);
         int improved = after < before || (isnan(before) && !isnan(after));
-        if (restart > 0 && !from_warm) /* the warm start is no random restart */
-            idle = improved ? 0 : idle + 1;
-        from_warm = 0;
-        have = 0;
-        if (warm)
-            continue;
-        if (idle >= o->patience)
-            break;
-        have = random_start(st, &perm, &next, point);
+        idle = improved ? 0 : idle + 1;
     }
-    return 0;
+    return rc < 0 ? -1 : 0;
 }

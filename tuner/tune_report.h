@@ -56,7 +56,6 @@ typedef struct tune_class_report {
      * warm: it is a point of this space, where a local search also starts (its cost then). */
     char previous[TUNE_DESCRIBE_MAX];
     int warm;
-    int start[SPACE_MAX_DIMS];
     double previous_cost;
     /* The re-measurement of the model default, the search's best and the warm start (each
      * NaN when not timed: the best or the warm start is the model's point, or another's) */
