@@ -4,7 +4,8 @@
  * info_version       1
  * machine_id         folder name under results/: FLOPWATT_MACHINE_ID when it is a safe name
  *                    ([A-Za-z0-9._-]), else the instance type, else a slug of the CPU model
- *                    name + "-<logical CPUs>cpu"; always lower case (sysinfo_id.h)
+ *                    name + (x86) "-f<family>-m<model>" in hex + "-<logical CPUs>cpu";
+ *                    always lower case (sysinfo_id.h)
  * machine_id_source  "FLOPWATT_MACHINE_ID", "instance_type" or "cpu_model"
  * machine_id_note    why FLOPWATT_MACHINE_ID was not used, or null
  * instance_type      FLOPWATT_INSTANCE, else the DMI product name when it has the form of a

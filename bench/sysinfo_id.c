@@ -143,8 +143,13 @@ void sysinfo_identity_read(const char *root, const fw_cpu_id *cpu, sysinfo_ident
         out->machine_id_source = "instance_type";
         return;
     }
-    char suffix[32];
-    int len = snprintf(suffix, sizeof suffix, "-%dcpu", cpu->logical_cpus);
+    /* Cloud VMs often show a bare "AMD EPYC" for every generation: the x86 family and model
+     * (hex, as the vendors' manuals write them) keep a Zen 3 and a Zen 5 VM apart. */
+    char suffix[64];
+    int len = cpu->family >= 0
+                  ? snprintf(suffix, sizeof suffix, "-f%02x-m%02x-%dcpu", (unsigned)cpu->family,
+                             (unsigned)cpu->model, cpu->logical_cpus)
+                  : snprintf(suffix, sizeof suffix, "-%dcpu", cpu->logical_cpus);
     /* The CPU count stays whole when a long model name is cut. */
     sysinfo_slug(cpu->model_name, out->machine_id, sizeof out->machine_id - (size_t)len);
     strcat(out->machine_id, suffix);

@@ -40,7 +40,7 @@ typedef struct sysinfo_identity {
 } sysinfo_identity;
 
 /* Fills *out from FLOPWATT_MACHINE_ID and FLOPWATT_INSTANCE (environment), the DMI product
- * name under root, and cpu (model name and logical CPU count). An invalid
+ * name under root, and cpu (model name, x86 family and model, logical CPU count). An invalid
  * FLOPWATT_MACHINE_ID is not used: the derived id is, and the note says why. */
 void sysinfo_identity_read(const char *root, const fw_cpu_id *cpu, sysinfo_identity *out);
 

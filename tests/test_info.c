@@ -134,9 +134,25 @@ static void test_identity(void)
           "DMI product name read and trimmed: '%s'", id.dmi_product_name);
     CHECK(id.instance_source == NULL && id.instance_type[0] == '\0',
           "a board name is no instance type: '%s'", id.instance_type);
-    CHECK(strcmp(id.machine_id, "intel-xeon-platinum-8488c-4cpu") == 0,
-          "id from model and CPU count: '%s'", id.machine_id);
+    CHECK(strcmp(id.machine_id, "intel-xeon-platinum-8488c-f06-m8f-4cpu") == 0,
+          "id from model, family, model number and CPU count: '%s'", id.machine_id);
     CHECK(strcmp(id.machine_id_source, "cpu_model") == 0, "source %s", id.machine_id_source);
+
+    /* Cloud VMs name every EPYC generation "AMD EPYC": family and model tell them apart. */
+    fw_cpu_id zen3 = kvm_cpu, zen5 = kvm_cpu;
+    snprintf(zen3.model_name, sizeof zen3.model_name, "AMD EPYC");
+    snprintf(zen5.model_name, sizeof zen5.model_name, "AMD EPYC");
+    zen3.family = 0x19, zen3.model = 0x01, zen5.family = 0x1a, zen5.model = 0x02;
+    zen3.logical_cpus = zen5.logical_cpus = 2;
+    sysinfo_identity_read(tree("kvm"), &zen3, &id);
+    CHECK(strcmp(id.machine_id, "amd-epyc-f19-m01-2cpu") == 0, "Zen 3 VM: '%s'", id.machine_id);
+    sysinfo_identity_read(tree("kvm"), &zen5, &id);
+    CHECK(strcmp(id.machine_id, "amd-epyc-f1a-m02-2cpu") == 0, "Zen 5 VM: '%s'", id.machine_id);
+    /* Arm has no x86 family: the model name (from the MIDR part) and the CPU count. */
+    sysinfo_identity_read(tree("no-such-tree"), &ec2_cpu, &id);
+    CHECK(strncmp(id.machine_id + strlen(id.machine_id) - 5, "-2cpu", 5) == 0 &&
+              strstr(id.machine_id, "-f") == NULL,
+          "Arm id without family: '%s'", id.machine_id);
 
     /* EC2 Nitro: the instance type is the DMI product name. */
     sysinfo_identity_read(tree("ec2"), &ec2_cpu, &id);
