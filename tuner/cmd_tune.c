@@ -554,10 +554,10 @@ static int confirm_fastest(class_session *s, tune_class_report *c, const int *po
     c->chosen = who[fastest];
     *cfg = *cfgs[fastest];
     if (c->chosen == TUNE_CHOSEN_MODEL)
-        snprintf(c->why, sizeof c->why, "model default kept: %s not faster when re-measured",
-                 n == 3 ? "neither the tuned point nor the previous profile's"
-                 : who[1] == TUNE_CHOSEN_TUNED ? "tuned"
-                                               : "the previous profile's");
+        snprintf(c->why, sizeof c->why, "model default kept: %s when re-measured",
+                 n == 3 ? "neither the tuned point nor the previous profile's was faster"
+                 : who[1] == TUNE_CHOSEN_TUNED ? "tuned not faster"
+                                               : "the previous profile's not faster");
     else
         snprintf(c->why, sizeof c->why, "%s %.3fx as fast as the model default when re-measured%s",
                  c->chosen == TUNE_CHOSEN_TUNED ? "tuned" : "previous profile's",
