@@ -150,7 +150,7 @@ void sysinfo_identity_read(const char *root, const fw_cpu_id *cpu, sysinfo_ident
                   ? snprintf(suffix, sizeof suffix, "-f%02x-m%02x-%dcpu", (unsigned)cpu->family,
                              (unsigned)cpu->model, cpu->logical_cpus)
                   : snprintf(suffix, sizeof suffix, "-%dcpu", cpu->logical_cpus);
-    /* The CPU count stays whole when a long model name is cut. */
+    /* The suffix (family, model, CPU count) stays whole when a long model name is cut. */
     sysinfo_slug(cpu->model_name, out->machine_id, sizeof out->machine_id - (size_t)len);
     strcat(out->machine_id, suffix);
     out->machine_id_source = "cpu_model";

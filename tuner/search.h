@@ -34,9 +34,9 @@ typedef struct search_options {
     /* Local search: restarts in a row that find nothing better before it stops. */
     int patience;
     /* Local search: a warm start, e.g. the point an earlier tuning run chose (NULL: none).
-     * It is consulted after the seed and the first descent starts from the cheaper of the
-     * two: a new run then refines the earlier result instead of searching the seed's
-     * neighbourhood again. Ignored when invalid. */
+     * It gets the second descent, after the seed's and before any random restart, so the
+     * seed's descent is the same with or without it (search_local.c says why). Ignored
+     * when invalid. */
     const int *start;
     /* When set non-zero (by a signal handler) the run stops before the next evaluation, and
      * an evaluation it interrupted is neither recorded nor stored. NULL: never. */
