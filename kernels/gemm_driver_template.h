@@ -50,12 +50,23 @@ static inline void FW_NAME(pack_transpose_block)(const FW_T *restrict src, long 
  * The loop order follows the source: with unit s_i every depth step reads one contiguous
  * run across all the panels (one long stream, not many short ones a page apart); otherwise
  * each panel reads its w rows side by side, w streams along the depth. */
+/* With unit s_i every depth step reads one run of the source a stride apart, mostly in a new
+ * page, where the hardware prefetchers do not follow: the run FW_PACK_RUNS_AHEAD steps on is
+ * prefetched. Measured on sgemm 4096x16x4096 (Zen 3, 1 thread), whose time is mostly packing
+ * A from memory: 44.5 -> 49 GFLOP/s at 8, 48-49 at 4 to 32. */
+#ifndef FW_PACK_RUNS_AHEAD
+#define FW_PACK_RUNS_AHEAD 8
+#define FW_PACK_LINE (64 / (long)sizeof(FW_T))
+#endif
 static void FW_NAME(pack_panels)(const FW_T *restrict src, long s_i, long s_p, long len,
                                  long depth, int w, long first, long last, FW_T *restrict dst)
 {
     if (s_i == 1) {
         for (long p = 0; p < depth; p++) {
             const FW_T *run = src + p * s_p;
+            if (p + FW_PACK_RUNS_AHEAD < depth)
+                for (long i = first * w; i < last * w && i < len; i += FW_PACK_LINE)
+                    __builtin_prefetch(run + FW_PACK_RUNS_AHEAD * s_p + i);
             for (long q = first; q < last; q++) {
                 long i0 = q * w, rows = len - i0 < w ? len - i0 : w;
                 FW_T *d = dst + (q * depth + p) * w;
