@@ -43,6 +43,16 @@ static inline void FW_NAME(pack_transpose_block)(const FW_T *restrict src, long 
         memcpy(dst + t * ld_d, &o[t], sizeof o[t]);
 }
 
+/* With unit s_i each depth step of pack_panels reads one run of the source a stride apart,
+ * mostly in a new page, where the hardware prefetchers do not follow: the run
+ * FW_PACK_RUNS_AHEAD steps on is prefetched. sgemm 4096x16x4096, whose time is mostly packing
+ * A from memory, went from 44-45 to 48-49 GFLOP/s (Zen 3, 1 thread; 48-49 from 4 to 32 steps
+ * ahead). */
+#ifndef FW_PACK_RUNS_AHEAD
+#define FW_PACK_RUNS_AHEAD 8
+#define FW_PACK_LINE (64 / (long)sizeof(FW_T))
+#endif
+
 /* Packs a len x depth operand, element (i, p) at src[i*s_i + p*s_p], into w-wide
  * micro-panels: panel q holds rows [q*w, q*w + w) depth-major, rows past len zero, so the
  * microkernel can run full tiles. A packs as rows x k into MR panels, B as columns x k into
@@ -50,14 +60,6 @@ static inline void FW_NAME(pack_transpose_block)(const FW_T *restrict src, long 
  * The loop order follows the source: with unit s_i every depth step reads one contiguous
  * run across all the panels (one long stream, not many short ones a page apart); otherwise
  * each panel reads its w rows side by side, w streams along the depth. */
-/* With unit s_i every depth step reads one run of the source a stride apart, mostly in a new
- * page, where the hardware prefetchers do not follow: the run FW_PACK_RUNS_AHEAD steps on is
- * prefetched. Measured on sgemm 4096x16x4096 (Zen 3, 1 thread), whose time is mostly packing
- * A from memory: 44.5 -> 49 GFLOP/s at 8, 48-49 at 4 to 32. */
-#ifndef FW_PACK_RUNS_AHEAD
-#define FW_PACK_RUNS_AHEAD 8
-#define FW_PACK_LINE (64 / (long)sizeof(FW_T))
-#endif
 static void FW_NAME(pack_panels)(const FW_T *restrict src, long s_i, long s_p, long len,
                                  long depth, int w, long first, long last, FW_T *restrict dst)
 {
