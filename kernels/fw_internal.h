@@ -22,6 +22,10 @@
 /* Largest MR x NR tile the driver's edge buffer holds; the registry test enforces it. */
 #define FW_MAX_TILE 512
 
+/* Cache-line size the prefetches and thread splits plan for: 64 bytes on every x86-64 and
+ * Neoverse core flopwatt targets. */
+#define FW_LINE_BYTES 64
+
 typedef void (*fw_gemm_ukr_fn)(long k, const void *alpha, const void *a, const void *b,
                                long rs_b, long cs_b, const void *beta, void *c, long ldc);
 

@@ -46,11 +46,10 @@ static inline void FW_NAME(pack_transpose_block)(const FW_T *restrict src, long 
 /* With unit s_i each depth step of pack_panels reads one run of the source a stride apart,
  * mostly in a new page, where the hardware prefetchers do not follow: the run
  * FW_PACK_RUNS_AHEAD steps on is prefetched. sgemm 4096x16x4096, whose time is mostly packing
- * A from memory, went from 44-45 to 48-49 GFLOP/s (Zen 3, 1 thread; 48-49 from 4 to 32 steps
+ * A from memory, went from 44-46 to 47-49 GFLOP/s (Zen 3, 1 thread; 47-49 from 4 to 32 steps
  * ahead). */
 #ifndef FW_PACK_RUNS_AHEAD
 #define FW_PACK_RUNS_AHEAD 8
-#define FW_PACK_LINE (64 / (long)sizeof(FW_T))
 #endif
 
 /* Packs a len x depth operand, element (i, p) at src[i*s_i + p*s_p], into w-wide
@@ -66,8 +65,9 @@ static void FW_NAME(pack_panels)(const FW_T *restrict src, long s_i, long s_p, l
     if (s_i == 1) {
         for (long p = 0; p < depth; p++) {
             const FW_T *run = src + p * s_p;
+            const long line = FW_LINE_BYTES / (long)sizeof(FW_T);
             if (p + FW_PACK_RUNS_AHEAD < depth)
-                for (long i = first * w; i < last * w && i < len; i += FW_PACK_LINE)
+                for (long i = first * w; i < last * w && i < len; i += line)
                     __builtin_prefetch(run + FW_PACK_RUNS_AHEAD * s_p + i);
             for (long q = first; q < last; q++) {
                 long i0 = q * w, rows = len - i0 < w ? len - i0 : w;

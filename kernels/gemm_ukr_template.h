@@ -50,7 +50,7 @@
 #ifndef FW_UKR_PF_C
 #define FW_UKR_PF_C 1
 #endif
-#define FW_UKR_LINE ((int)(64 / sizeof(fw_real)))
+#define FW_UKR_LINE ((int)(FW_LINE_BYTES / sizeof(fw_real)))
 /* Prefetch the element OFF elements past P, the address formed as an integer: near the end of
  * a panel it points past the array, which a prefetch may do but C pointer arithmetic may not. */
 #define FW_UKR_PREFETCH_PAST(P, OFF)                                                          \

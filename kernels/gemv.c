@@ -221,7 +221,7 @@ static void gemv_columns_share(const gemv_problem *g, fw_gemv_fn kern, const voi
              (const char *)xk + lo * esz, sum);
 #pragma omp barrier
     long rlo, rhi;
-    thread_share(g->ylen, 64 / esz, t, tn, &rlo, &rhi); /* whole cache lines of y */
+    thread_share(g->ylen, FW_LINE_BYTES / esz, t, tn, &rlo, &rhi); /* whole cache lines of y */
     if (rlo >= rhi)
         return;
     for (int u = 1; u < tn; u++)
@@ -255,7 +255,7 @@ static void gemv_plan_make(const gemv_problem *g, const fw_config *cfg, gemv_pla
         return;
     /* N: whole cache lines and unrolled row steps per thread, or whole passes of the columns
      * in flight. T: whole in-flight blocks of columns, and whole cache lines of y per thread. */
-    const long esz = (long)fw_elem_size(g->prec), line = 64 / esz;
+    const long esz = (long)fw_elem_size(g->prec), line = FW_LINE_BYTES / esz;
     const long mr = fw_kernel_get(p->kernel)->info.mr, inflight = mr > 0 ? mr : 1;
     /* Columns are split only by a team, which the checks below may still deny. */
     const int by_cols = g->use_n && cfg->gemv_n_split_cols > 0 &&
