@@ -27,6 +27,15 @@ typedef struct fw_gemm_plan {
     int direct;                 /* 1: fw_?gemm_direct runs it; rs_c == 1 */
 } fw_gemm_plan;
 
+/* Least depth of a pass over k, in bytes of one column, when B is read in place. Each pass
+ * restarts the NR streams of every column of B, which the prefetchers must detect again, and
+ * reads and writes C once more, so the longer the pass the better: dgemm 16x4096x4096 ran at
+ * 46, 53, 59, 65 and 66 GFLOP/s with passes of 256, 512, 1024, 2048 and 4096, sgemm at 86 to
+ * 175 (Zen 3, 2 threads, interleaved). Past 32 KiB of a column little is left: 16x2048x16384
+ * gained 2-5% more up to 128 KiB and 64x2048x16384 nothing, while the B micro-panel that the
+ * A panels share (pass x NR) outgrows half an L2. */
+#define FW_IN_PLACE_PASS_BYTES (32L * 1024)
+
 void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *cfg,
                        fw_gemm_plan *plan);
 void fw_sgemm_run(const fw_gemm_problem *p, const fw_gemm_plan *plan);

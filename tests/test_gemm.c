@@ -434,8 +434,12 @@ static void test_scaling_only(fw_precision prec)
 /* The plan for a shape under a configuration must take the path the test means to test. */
 static void check_path(fw_precision prec, const fw_config *cfg, int path, const int sh[3])
 {
-    fw_gemm_problem p = {.m = sh[0], .n = sh[1], .k = sh[2], .rs_a = 1, .cs_a = sh[0],
-                         .rs_b = 1, .cs_b = sh[2], .rs_c = 1, .cs_c = sh[0]};
+    /* A skinny n reaches the skinny path by transposition, which reads A in place: with A
+     * transposed its rows run along k and stream (test_in_place_streams has the rest). */
+    const int a_rows = path == PATH_SKINNY_MN && sh[1] < sh[0];
+    fw_gemm_problem p = {.m = sh[0], .n = sh[1], .k = sh[2], .rs_a = a_rows ? sh[2] : 1,
+                         .cs_a = a_rows ? 1 : sh[0], .rs_b = 1, .cs_b = sh[2], .rs_c = 1,
+                         .cs_c = sh[0]};
     fw_gemm_plan plan;
     fw_gemm_plan_make(prec, &p, cfg, &plan);
     int packs = path == PATH_BLOCKED, direct = path == PATH_DIRECT;
@@ -478,6 +482,62 @@ static int test_every_kernel(fw_precision prec)
         }
     }
     return covered;
+}
+
+/* B is read in place only where the reads stream: along k with unit stride, or rows of at
+ * least a cache line a step. There a pass over k covers FW_IN_PLACE_PASS_BYTES of a column at
+ * least, and MC stops at m. Also runs a problem of three such passes. */
+static void test_in_place_streams(fw_precision prec)
+{
+    const long elem = (long)fw_elem_size(prec), pass = FW_IN_PLACE_PASS_BYTES / elem;
+    for (int idx = 0; idx < fw_kernel_count(); idx++) {
+        if (!supported_gemm(idx, prec))
+            continue;
+        const fw_kernel_info *ki = fw_kernel_at(idx);
+        const char *name = ki->name;
+        fw_config cfg;
+        kernel_config(prec, idx, &cfg);
+        cfg.threads = 1;
+        path_config(&cfg, PATH_SKINNY_MN);
+        const int rows_stream = ki->nr * elem >= FW_LINE_BYTES;
+        for (int tb = 0; tb < 2; tb++) { /* skinny m; B's columns (0) or rows (1) along k */
+            const long m = 20, n = 4L * ki->nr + 7, k = 2 * pass + 3;
+            fw_gemm_problem p = {.m = m, .n = n, .k = k, .rs_a = 1, .cs_a = m,
+                                 .rs_b = tb ? n : 1, .cs_b = tb ? 1 : k, .rs_c = 1, .cs_c = m};
+            fw_gemm_plan plan;
+            fw_gemm_plan_make(prec, &p, &cfg, &plan);
+            const int in_place = !tb || rows_stream;
+            const long passes = (k + pass - 1) / pass;
+            CHECK(plan.pack_b == !in_place, "%s %s, B %s: pack_b %d, want %d", prec_name(prec),
+                  name, tb ? "transposed" : "as is", plan.pack_b, !in_place);
+            CHECK(!in_place || plan.kc == (k + passes - 1) / passes,
+                  "%s %s: a pass over k of %ld in place, want %ld", prec_name(prec), name,
+                  plan.kc, (k + passes - 1) / passes);
+            CHECK(in_place || plan.kc <= cfg.kc, "%s %s: a packed pass of %ld, above KC %d",
+                  prec_name(prec), name, plan.kc, cfg.kc);
+            CHECK(plan.mc == round_up((int)m, ki->mr), "%s %s: MC %ld for m %ld",
+                  prec_name(prec), name, plan.mc, m);
+            gemm_case gc = rotating_case(prec, 5, 3 * ki->nr + 1, (int)k, 0.7, tb ? 0 : -1.3,
+                                         &cfg, (unsigned)tb);
+            gc.layout = FW_COL_MAJOR;
+            gc.ta = FW_NO_TRANS;
+            gc.tb = tb ? FW_TRANS : FW_NO_TRANS;
+            run_case(&gc);
+        }
+        for (int ta = 0; ta < 2; ta++) { /* skinny n; A's columns (0) or rows (1) along k */
+            const long m = 3L * ki->mr + 40, n = 11, k = 45;
+            fw_gemm_problem p = {.m = m, .n = n, .k = k, .rs_a = ta ? k : 1,
+                                 .cs_a = ta ? 1 : m, .rs_b = 1, .cs_b = k, .rs_c = 1,
+                                 .cs_c = m};
+            fw_gemm_plan plan;
+            fw_gemm_plan_make(prec, &p, &cfg, &plan);
+            const int transposed = ta || rows_stream;
+            CHECK(plan.pack_b == !transposed && (p.m == n) == transposed,
+                  "%s %s, A %s: pack_b %d and m %ld after the plan, want %d and %ld",
+                  prec_name(prec), name, ta ? "transposed" : "as is", plan.pack_b, p.m,
+                  !transposed, transposed ? n : m);
+        }
+    }
 }
 
 /* 1, 2 and 3 threads (3 is more than a 2-core machine has) with every split jc x ic x jr of
@@ -842,6 +902,7 @@ int main(void)
         int covered = test_every_kernel(prec);
         printf("%s: every path through %d supported GEMM microkernel(s)\n", prec_name(prec),
                covered);
+        test_in_place_streams(prec);
         test_threads(prec);
         test_set_num_threads(prec);
         test_inside_parallel(prec);
