@@ -98,45 +98,60 @@ static void routes_of(const tune_space *ts, const fw_config *model,
 }
 
 /* A threshold dimension holds one value per route (fw_gemm_route, fw_gemv_route) the
- * class's shapes can take, the model's value among them: no two of its values time the
- * same code. */
+ * class's shapes can take with some kernel the space lists, the model's value among them:
+ * no two of its values time the same code with every kernel. */
 static void check_thresholds(const tune_space *ts, const fw_config *model, const char *what)
 {
     static const char *const names[] = {"direct", "skinny_k", "skinny_mn", "min_per_thread",
                                         "split_cols"};
+    const int kd = space_dim_index(&ts->s, "kernel");
+    const int kernels = kd >= 0 ? ts->s.dim[kd].count : 1;
     for (size_t t = 0; t < sizeof names / sizeof names[0]; t++) {
         int d = space_dim_index(&ts->s, names[t]);
         if (d < 0)
             continue;
         const space_dim *dim = &ts->s.dim[d];
-        long routes[64][TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+        enum { MAX_VALUES = 16, MAX_KERNELS = 16 };
+        static long routes[MAX_VALUES][MAX_KERNELS][TUNE_MAX_SHAPES][FW_ROUTE_LEN];
         int model_seen = 0, same = 0;
-        for (int v = 0; v < dim->count && v < 64; v++) {
-            fw_config cfg = *model;
-            cfg.threads = ts->threads;
+        for (int v = 0; v < dim->count && v < MAX_VALUES; v++) {
             const long x = dim->values[v];
-            if (t == 0)
-                cfg.direct_max_mnk = (double)x;
-            else if (t == 1)
-                cfg.skinny_k = (int)x;
-            else if (t == 2)
-                cfg.skinny_mn = (int)x;
-            else if (t == 3)
-                cfg.gemv_min_per_thread = x;
-            else
-                cfg.gemv_n_split_cols = x;
             model_seen |= t == 0 ? (double)x == model->direct_max_mnk
                           : t == 1 ? x == model->skinny_k
                           : t == 2 ? x == model->skinny_mn
                           : t == 3 ? x == model->gemv_min_per_thread
                                    : x == model->gemv_n_split_cols;
-            routes_of(ts, &cfg, routes[v]);
+            for (int i = 0; i < kernels && i < MAX_KERNELS; i++) {
+                fw_config cfg = *model;
+                cfg.threads = ts->threads;
+                if (kd >= 0) {
+                    const int k = (int)ts->s.dim[kd].values[i];
+                    if (ts->cls == FW_CLASS_GEMV_N)
+                        cfg.gemv_n_kernel = k;
+                    else if (ts->cls == FW_CLASS_GEMV_T)
+                        cfg.gemv_t_kernel = k;
+                    else
+                        cfg.gemm_kernel = k;
+                }
+                if (t == 0)
+                    cfg.direct_max_mnk = (double)x;
+                else if (t == 1)
+                    cfg.skinny_k = (int)x;
+                else if (t == 2)
+                    cfg.skinny_mn = (int)x;
+                else if (t == 3)
+                    cfg.gemv_min_per_thread = x;
+                else
+                    cfg.gemv_n_split_cols = x;
+                routes_of(ts, &cfg, routes[v][i]);
+            }
             for (int u = 0; u < v; u++)
                 same += memcmp(routes[u], routes[v], sizeof routes[v]) == 0;
         }
         CHECK(model_seen, "%s: %s holds the model's value", what, names[t]);
-        CHECK(same == 0 && dim->count >= 2, "%s: %s has %d values, %d pairs on one route", what,
-              names[t], dim->count, same);
+        CHECK(same == 0 && dim->count >= 1 && dim->count <= MAX_VALUES &&
+                  kernels <= MAX_KERNELS,
+              "%s: %s has %d values, %d pairs on one route", what, names[t], dim->count, same);
     }
 }
 
@@ -291,12 +306,27 @@ static void test_spaces(void)
               isas, supported);
         tune_space_free(&ts);
     }
-    /* n = 16: the skinny route (the model's 32) and the blocked one, nothing in between. */
-    CHECK(tune_space_build(&ts, FW_F32, FW_CLASS_SKINNY_N, 2, 0, why, sizeof why) == 0 &&
-              (d = space_dim_index(&ts.s, "skinny_mn")) >= 0 && ts.s.dim[d].count == 2 &&
-              ts.s.dim[d].values[0] == 8 && ts.s.dim[d].values[1] == 32,
-          "skinny_n searches skinny_mn over 8 and 32 only: %s", why);
-    tune_space_free(&ts);
+    /* n = 16 is read in place, by transposition, only with kernels whose rows of A stream (a
+     * cache line or more: the class's A has its columns along k); then skinny_mn holds that
+     * route (the model's 64) and the blocked one (8), else only the model's value. */
+    for (int p = 0; p < 2; p++) {
+        const fw_precision prec = p ? FW_F64 : FW_F32;
+        if (!CHECK(tune_space_build(&ts, prec, FW_CLASS_SKINNY_N, 2, 0, why, sizeof why) == 0 &&
+                       (d = space_dim_index(&ts.s, "skinny_mn")) >= 0,
+                   "skinny_n space: %s", why))
+            continue;
+        const int kd = space_dim_index(&ts.s, "kernel");
+        int streams = 0;
+        for (int i = 0; kd >= 0 && i < ts.s.dim[kd].count; i++)
+            streams |= fw_kernel_at((int)ts.s.dim[kd].values[i])->nr * (int)fw_elem_size(prec) >=
+                       FW_LINE_BYTES;
+        const space_dim *sd = &ts.s.dim[d];
+        CHECK(streams ? sd->count == 2 && sd->values[0] == 8 && sd->values[1] == 64
+                      : sd->count == 1 && sd->values[0] == 64,
+              "%s skinny_n searches skinny_mn over %s (%d values, first %ld)",
+              p ? "f64" : "f32", streams ? "8 and 64" : "64 alone", sd->count, sd->values[0]);
+        tune_space_free(&ts);
+    }
     /* GEMV at 2 threads: 256^2 splits below 32768 elements a thread, 1024^2 below 1048576,
      * 4096^2 always (of the grid's values): three teams, so three values. */
     fw_config cfg;

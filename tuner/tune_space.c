@@ -201,8 +201,31 @@ static void class_routes(const tune_space *ts, fw_config cfg,
     }
 }
 
+/* Whether values x and y of a threshold send every shape of the class down the same route
+ * with each kernel the space lists: a threshold can move one kernel's calls and not
+ * another's (B is read in place only where the kernel's rows stream). */
+static int same_routes(const tune_space *ts, tune_knob knob, long x, long y)
+{
+    const int kd = space_dim_index(&ts->s, knob_names[TUNE_KNOB_KERNEL]);
+    const int kernels = kd >= 0 ? ts->s.dim[kd].count : 1;
+    for (int i = 0; i < kernels; i++) {
+        fw_config cx = ts->model;
+        if (kd >= 0)
+            knob_set(&cx, ts->cls, TUNE_KNOB_KERNEL, ts->s.dim[kd].values[i]);
+        fw_config cy = cx;
+        knob_set(&cx, ts->cls, knob, x);
+        knob_set(&cy, ts->cls, knob, y);
+        long rx[TUNE_MAX_SHAPES][FW_ROUTE_LEN], ry[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
+        class_routes(ts, cx, rx);
+        class_routes(ts, cy, ry);
+        if (memcmp(rx, ry, sizeof rx) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* A threshold's values that send every shape of the class down the same route (see
- * class_routes) time the same code: only the one nearest the model's value stays. Without
+ * same_routes) time the same code: only the one nearest the model's value stays. Without
  * this a local search meets plateaus of equal points: for n = 16, skinny_mn 16 to 64 are one
  * route and 0 or 8 the other, and a descent from the model's 32 did not reach the second.
  * For GEMV, min_per_thread 65536 to 524288 all run 256^2 on one thread and the larger
@@ -210,22 +233,16 @@ static void class_routes(const tune_space *ts, fw_config cfg,
 static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_list *l)
 {
     const long model = knob_get(&ts->model, ts->cls, knob);
-    long routes[COUNT(l->v)][TUNE_MAX_SHAPES][FW_ROUTE_LEN], kept[COUNT(l->v)];
+    long kept[COUNT(l->v)];
     int groups = 0;
     for (int i = 0; i < l->n; i++) {
-        fw_config cfg = ts->model;
-        knob_set(&cfg, ts->cls, knob, l->v[i]);
-        long r[TUNE_MAX_SHAPES][FW_ROUTE_LEN];
-        class_routes(ts, cfg, r);
         int g = 0;
-        while (g < groups && memcmp(routes[g], r, sizeof r) != 0)
+        while (g < groups && !same_routes(ts, knob, kept[g], l->v[i]))
             g++;
-        if (g == groups) {
-            memcpy(routes[groups], r, sizeof r);
+        if (g == groups)
             kept[groups++] = l->v[i];
-        } else if (labs(l->v[i] - model) < labs(kept[g] - model)) {
+        else if (labs(l->v[i] - model) < labs(kept[g] - model))
             kept[g] = l->v[i];
-        }
     }
     l->n = 0;
     for (int g = 0; g < groups; g++)
