@@ -11,19 +11,18 @@
 /* Path thresholds before tuning. The direct path pays no packing and no thread start-up,
  * which wins while the whole problem sits in L2. The skinny path skips packing the large
  * operand for every skinny m or n, where the streams allow it (see fw_gemm_plan_make): B is
- * used by a few A panels only, so packing it costs more than reading it twice. dgemm 48 and
- * 64 x4096x4096 ran 1.35-1.45x as fast so as packed, sgemm 1.75-1.85x (Zen 3, 1 thread). */
+ * used by a few A panels only, so packing it costs more than reading it twice. dgemm
+ * 48x4096x4096 and 64x4096x4096 ran 1.35-1.45x as fast so as with B packed, sgemm 1.75-1.85x
+ * (Zen 3, 1 thread). */
 static const struct {
     double direct_max_mnk;
     int skinny_k;
     int skinny_mn;
-    long gemv_min_per_thread;
     long gemv_n_split_cols;
 } path_defaults = {
     .direct_max_mnk = 80.0 * 80.0 * 80.0,
     .skinny_k = 0,
     .skinny_mn = FW_CLASS_SMALL_DIM,
-    .gemv_min_per_thread = 64L * 1024,
     /* Measured on 2 threads (README, "Native API"): the column split lost at 512^2 and
      * tied or won from 1024^2. */
     .gemv_n_split_cols = 1024L * 1024,
@@ -123,7 +122,8 @@ static void model_config(fw_precision prec, int direct, fw_config *cfg)
     cfg->direct_max_mnk = path_defaults.direct_max_mnk;
     cfg->skinny_k = path_defaults.skinny_k;
     cfg->skinny_mn = path_defaults.skinny_mn;
-    cfg->gemv_min_per_thread = path_defaults.gemv_min_per_thread;
+    cfg->gemv_min_per_thread =
+        fw_model_gemv_min_per_thread(fw_caches(), (int)fw_elem_size(prec));
     cfg->gemv_n_split_cols = path_defaults.gemv_n_split_cols;
 }
 

@@ -87,6 +87,10 @@ unsigned fw_cpu_features(void);
 /* Size in bytes of one element of a precision. */
 static inline size_t fw_elem_size(fw_precision p) { return p == FW_F64 ? sizeof(double) : sizeof(float); }
 
+/* The model's GEMV work per thread (m*n elements) below which fewer threads run: the
+ * elements of elem_size bytes that fill half of the L2 (cache_model.c). */
+long fw_model_gemv_min_per_thread(const fw_cache_info *caches, int elem_size);
+
 /* The tuned profile loaded for this process (see fw_profile_in_use), or NULL: every
  * configuration in it has passed fw_config_check. */
 const fw_profile *fw_profile_loaded(void);

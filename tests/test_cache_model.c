@@ -159,11 +159,30 @@ static void test_choose_ways(void)
     }
 }
 
+/* GEMV's work per thread: the elements that fill half of the L2; without an L2, the
+ * assumed 1 MiB. */
+static void test_gemv_min_per_thread(void)
+{
+    struct {
+        long l2;
+        int s;
+        long want;
+    } cases[] = {{MIB, 8, 65536}, {MIB, 4, 131072}, {512 * KIB, 8, 32768},
+                 {512 * KIB, 4, 65536}, {0, 8, 65536}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fw_cache_info ci = caches(32 * KIB, 8, cases[i].l2, 8, 4 * MIB, 16);
+        long got = fw_model_gemv_min_per_thread(&ci, cases[i].s);
+        CHECK(got == cases[i].want, "L2 %ld, %d-byte elements: %ld a thread, want %ld",
+              cases[i].l2, cases[i].s, got, cases[i].want);
+    }
+}
+
 int main(void)
 {
     test_blocking_by_hand();
     test_blocking_edges();
     test_blocking_properties();
     test_choose_ways();
+    test_gemv_min_per_thread();
     return fw_test_summary();
 }
