@@ -202,4 +202,3 @@ long fw_model_gemv_min_per_thread(const fw_cache_info *ci, int elem_size)
     const long l2 = ci->level[1].size > 0 ? ci->level[1].size : assumed_levels[1].size;
     return l2 / 2 / elem_size;
 }
-

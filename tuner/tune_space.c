@@ -227,9 +227,9 @@ static int same_routes(const tune_space *ts, tune_knob knob, long x, long y)
 /* A threshold's values that send every shape of the class down the same route (see
  * same_routes) time the same code: only the one nearest the model's value stays. Without
  * this a local search meets plateaus of equal points: for n = 16, skinny_mn 16 to 64 are one
- * route and 0 or 8 the other, and a descent from the model's 32 did not reach the second.
- * For GEMV, min_per_thread 65536 to 524288 all run 256^2 on one thread and the larger
- * shapes on two, and the "best" of them was the luckiest sample of one configuration. */
+ * route and 0 or 8 the other, and a descent from 32 (the model's value then) did not reach
+ * the second. For GEMV, min_per_thread 65536 to 524288 all run 256^2 on one thread and the
+ * larger shapes on two, and the "best" of them was the luckiest sample of one configuration. */
 static void keep_distinct_routes(const tune_space *ts, tune_knob knob, value_list *l)
 {
     const long model = knob_get(&ts->model, ts->cls, knob);
