@@ -195,8 +195,9 @@ void fw_model_blocking(const fw_cache_info *ci, int mr, int nr, int s, int *mc_o
  * second core saves; a larger one is split so that the shares fit. On the gemv classes' shapes
  * (256^2, 1024^2, 4096^2) at 2 threads, the Zen 5 VM (1 MiB L2) kept 256^2 on one thread in
  * every validation; on the Zen 3 VM (512 KiB) splitting dgemv's 256^2 (512 KiB) made the class
- * 1.11-1.24x as fast, re-measured. sgemv's 256^2 there, half that L2, still gained 2-8% from
- * the split: where it fits exactly, the rule errs toward one thread. */
+ * 1.12-1.24x as fast with the same kernel, re-measured by tuning runs. sgemv's 256^2 there,
+ * half that L2, still ran 1.02-1.11x as fast split: where it fits exactly, the rule errs toward
+ * one thread. */
 long fw_model_gemv_min_per_thread(const fw_cache_info *ci, int elem_size)
 {
     const long l2 = ci->level[1].size > 0 ? ci->level[1].size : assumed_levels[1].size;

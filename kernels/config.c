@@ -12,7 +12,7 @@
  * which wins while the whole problem sits in L2. The skinny path skips packing the large
  * operand for every skinny m or n, where the streams allow it (see fw_gemm_plan_make): B is
  * used by a few A panels only, so packing it costs more than reading it twice. dgemm
- * 48x4096x4096 and 64x4096x4096 ran 1.35-1.45x as fast so as with B packed, sgemm 1.75-1.85x
+ * 48x4096x4096 and 64x4096x4096 ran 1.35-1.6x as fast so as with B packed, sgemm 1.75-1.85x
  * (Zen 3, 1 thread). */
 static const struct {
     double direct_max_mnk;

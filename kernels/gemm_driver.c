@@ -131,7 +131,7 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
     long passes = (p->k + kc - 1) / kc;
     plan->kc = (p->k + passes - 1) / passes;
     /* An MC above m only sizes the packing buffer, which then grows with KC for nothing. */
-    plan->mc = cfg->mc < p->m ? cfg->mc : (int)((p->m + mr - 1) / mr * mr);
+    plan->mc = cfg->mc < p->m ? cfg->mc : (p->m + mr - 1) / mr * mr;
     plan->nc = cfg->nc;
 
     plan->threads = threads;

@@ -31,9 +31,9 @@ typedef struct fw_gemm_plan {
  * restarts the NR streams of every column of B, which the prefetchers must detect again, and
  * reads and writes C once more, so the longer the pass the better: dgemm 16x4096x4096 ran at
  * 46, 53, 59, 65 and 66 GFLOP/s with passes of 256, 512, 1024, 2048 and 4096, sgemm at 86 to
- * 175 (Zen 3, 2 threads, interleaved). Past 32 KiB of a column little is left: 16x2048x16384
- * gained 2-5% more up to 128 KiB and 64x2048x16384 nothing, while the B micro-panel that the
- * A panels share (pass x NR) outgrows half an L2. */
+ * 175 (Zen 3, 2 threads, interleaved). Past 32 KiB of a column less is left: 16x2048x16384
+ * gained 3% more up to 64 KiB (s) and 8% up to 128 KiB (d), 64x2048x16384 nothing, while the
+ * B micro-panel that the A panels share (pass x NR) outgrows half an L2. */
 #define FW_IN_PLACE_PASS_BYTES (32L * 1024)
 
 void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *cfg,

@@ -500,7 +500,7 @@ static void test_in_place_streams(fw_precision prec)
         cfg.threads = 1;
         path_config(&cfg, PATH_SKINNY_MN);
         const int rows_stream = ki->nr * elem >= FW_LINE_BYTES;
-        for (int tb = 0; tb < 2; tb++) { /* skinny m; B's columns (0) or rows (1) along k */
+        for (int tb = 0; tb < 2; tb++) { /* skinny m; B unit stride along k (0) or n apart (1) */
             const long m = 20, n = 4L * ki->nr + 7, k = 2 * pass + 3;
             fw_gemm_problem p = {.m = m, .n = n, .k = k, .rs_a = 1, .cs_a = m,
                                  .rs_b = tb ? n : 1, .cs_b = tb ? 1 : k, .rs_c = 1, .cs_c = m};
@@ -524,7 +524,7 @@ static void test_in_place_streams(fw_precision prec)
             gc.tb = tb ? FW_TRANS : FW_NO_TRANS;
             run_case(&gc);
         }
-        for (int ta = 0; ta < 2; ta++) { /* skinny n; A's columns (0) or rows (1) along k */
+        for (int ta = 0; ta < 2; ta++) { /* skinny n; A m apart along k (0) or unit stride (1) */
             const long m = 3L * ki->mr + 40, n = 11, k = 45;
             fw_gemm_problem p = {.m = m, .n = n, .k = k, .rs_a = ta ? k : 1,
                                  .cs_a = ta ? 1 : m, .rs_b = 1, .cs_b = k, .rs_c = 1,

@@ -306,9 +306,9 @@ static void test_spaces(void)
               isas, supported);
         tune_space_free(&ts);
     }
-    /* n = 16 is read in place, by transposition, only with kernels whose rows of A stream (a
-     * cache line or more: the class's A has its columns along k); then skinny_mn holds that
-     * route (the model's 64) and the blocked one (8), else only the model's value. */
+    /* n = 16 is read in place, by transposition, only with kernels whose rows of A are a
+     * cache line or more (the class's A is column-major, m apart along k); then skinny_mn
+     * holds that route (the model's 64) and the blocked one (8), else the model's alone. */
     for (int p = 0; p < 2; p++) {
         const fw_precision prec = p ? FW_F64 : FW_F32;
         if (!CHECK(tune_space_build(&ts, prec, FW_CLASS_SKINNY_N, 2, 0, why, sizeof why) == 0 &&
