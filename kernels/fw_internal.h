@@ -119,8 +119,12 @@ void fw_gemv_route(fw_precision prec, fw_trans ta, int m, int n, const fw_config
 /* Registry index of the first supported kernel of a kind and precision for an ISA, or -1. */
 int fw_kernel_first(fw_kernel_kind kind, fw_precision prec, fw_isa isa);
 
+/* The unit (core, or hardware thread for compact binding) the calling thread runs on, as
+ * fw_pin_thread counts them: taken by the caller before its parallel region. */
+int fw_pin_home(int bind);
 /* Binds the calling thread, member tid of a team of team_size in a GEMM or GEMV parallel
- * region, as bind (fw_binding) says (hwloc), once per size and binding. */
-void fw_pin_thread(int tid, int team_size, int bind);
+ * region, as bind (fw_binding) says (hwloc), tid units after home; once per size, binding
+ * and home. */
+void fw_pin_thread(int tid, int team_size, int bind, int home);
 
 #endif

@@ -253,6 +253,7 @@ void FW_NAME(gemm_run)(const fw_gemm_problem *p, const fw_gemm_plan *plan)
     }
     FW_T *a_slots[team], *b_slots[team];
     fw_gemm_plan pl = *plan;
+    const int home = fw_pin_home(pl.bind);
 #pragma omp parallel num_threads(team) shared(pl)
     {
         /* The runtime may grant fewer threads than asked (thread limits, dynamic teams):
@@ -264,7 +265,7 @@ void FW_NAME(gemm_run)(const fw_gemm_problem *p, const fw_gemm_plan *plan)
             mine.ic_ways = got;
             mine.jr_ways = 1;
         }
-        fw_pin_thread(omp_get_thread_num(), got, pl.bind);
+        fw_pin_thread(omp_get_thread_num(), got, pl.bind, home);
         FW_NAME(gemm_thread)(p, &mine, omp_get_thread_num(), a_slots, b_slots);
     }
 }

@@ -1,8 +1,10 @@
-/* Worker threads of GEMM and GEMV teams are bound with hwloc: spread puts worker t on core
- * t mod cores, compact on hardware thread t mod PUs. A worker's binding is read back through
- * the OpenMP runtime's thread pool, which runs the next team of the same size on the same
- * threads; between cases the workers are unbound again, and each case uses a team size and
- * binding not used before, since a thread is bound once per size and binding. */
+/* Worker threads of GEMM and GEMV teams are bound with hwloc: spread puts worker t on the
+ * core t places after the caller's, compact on the hardware thread t places after the
+ * caller's. The caller is bound to the last unit for each case, so worker 1 must wrap round
+ * to the first, away from it. A worker's binding is read back through the OpenMP runtime's
+ * thread pool, which runs the next team of the same size on the same threads; between cases
+ * the workers are unbound again, and each case uses a team size and binding not used before,
+ * since a thread is bound once per size, binding and caller's unit. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_getaffinity, cpu_set_t */
 #endif
@@ -40,13 +42,19 @@ static void unbind_workers(int team, const cpu_set_t *all)
         sched_setaffinity(0, sizeof *all, all);
 }
 
-/* The CPU set worker t of a team bound as bind should have; 0 when the topology has no
- * such units (the library then binds nothing). */
-static int expected_set(hwloc_topology_t topo, int bind, int t, cpu_set_t *out)
+static int unit_count(hwloc_topology_t topo, int bind)
+{
+    return hwloc_get_nbobjs_by_type(topo, bind == FW_BIND_COMPACT ? HWLOC_OBJ_PU
+                                                                   : HWLOC_OBJ_CORE);
+}
+
+/* The CPU set of unit u (counted as bind counts them, wrapping round); 0 when the topology
+ * has no such units (the library then binds nothing). */
+static int unit_set(hwloc_topology_t topo, int bind, int u, cpu_set_t *out)
 {
     hwloc_obj_type_t unit = bind == FW_BIND_COMPACT ? HWLOC_OBJ_PU : HWLOC_OBJ_CORE;
     int units = hwloc_get_nbobjs_by_type(topo, unit);
-    hwloc_obj_t obj = units > 0 ? hwloc_get_obj_by_type(topo, unit, t % units) : NULL;
+    hwloc_obj_t obj = units > 0 ? hwloc_get_obj_by_type(topo, unit, u % units) : NULL;
     CPU_ZERO(out);
     return obj && obj->cpuset &&
            hwloc_cpuset_to_glibc_sched_affinity(topo, obj->cpuset, out, sizeof *out) == 0;
@@ -59,6 +67,13 @@ static void check_case(hwloc_topology_t topo, const cpu_set_t *all, pin_case c, 
                        int bind, const char *what)
 {
     enum { N = 1024 };
+    /* The caller on the last unit: worker t belongs on unit t - 1. */
+    const int home = unit_count(topo, bind) - 1;
+    cpu_set_t caller;
+    if (!CHECK(unit_set(topo, bind, home, &caller) &&
+                   sched_setaffinity(0, sizeof caller, &caller) == 0,
+               "%s: binding the caller to unit %d", what, home))
+        return;
     double *a = calloc((size_t)N * N, sizeof *a), *x = calloc(N, sizeof *x),
            *y = calloc(N, sizeof *y), *cm = calloc((size_t)N * N, sizeof *cm);
     if (!CHECK(a && x && y && cm, "%s: memory", what))
@@ -79,12 +94,14 @@ static void check_case(hwloc_topology_t topo, const cpu_set_t *all, pin_case c, 
         goto out;
     for (int t = 1; t < team; t++) {
         cpu_set_t want;
-        CHECK(expected_set(topo, bind, t, &want) && CPU_EQUAL(&sets[t], &want),
-              "%s: worker %d bound to %d CPU(s), want %d", what, t, CPU_COUNT(&sets[t]),
-              CPU_COUNT(&want));
+        const int known = unit_set(topo, bind, home + t, &want);
+        CHECK(known && CPU_EQUAL(&sets[t], &want),
+              "%s: worker %d is not bound to unit %d, %d after the caller's (%d CPU(s) in its "
+              "set)", what, t, (home + t) % unit_count(topo, bind), t, CPU_COUNT(&sets[t]));
     }
     unbind_workers(team, all);
 out:
+    sched_setaffinity(0, sizeof *all, all);
     free(a);
     free(x);
     free(y);
@@ -106,8 +123,7 @@ int main(void)
     /* Workers start with the process's set; a binding must differ from it to be seen. */
     cpu_set_t all, one;
     CPU_ZERO(&all);
-    if (!expected_set(topo, FW_BIND_SPREAD, 1, &one) ||
-        !expected_set(topo, FW_BIND_COMPACT, 1, &one) ||
+    if (!unit_set(topo, FW_BIND_SPREAD, 1, &one) || !unit_set(topo, FW_BIND_COMPACT, 1, &one) ||
         sched_getaffinity(0, sizeof all, &all) != 0 || CPU_EQUAL(&all, &one)) {
         printf("SKIP binding of worker threads: no second core or PU to tell apart\n");
         hwloc_topology_destroy(topo);
