@@ -397,6 +397,25 @@ static int is_seed(const space *sp, const int *point)
     return sp->has_seed && memcmp(point, sp->seed, (size_t)sp->ndims * sizeof *point) == 0;
 }
 
+/* Whether two points run the same code, compared as representatives: a search's best may
+ * have been rewritten to another point of its kind. */
+static int same_code(const space *sp, const int *a, const int *b)
+{
+    int ra[SPACE_MAX_DIMS], rb[SPACE_MAX_DIMS];
+    space_representative(sp, a, ra);
+    space_representative(sp, b, rb);
+    return memcmp(ra, rb, (size_t)sp->ndims * sizeof *ra) == 0;
+}
+
+/* Said of a chosen search's best that runs the previous profile's code for the class. */
+static const char *unchanged_note(const class_session *s, const tune_class_report *c,
+                                  const int *point)
+{
+    return c->warm && same_code(&s->ts.s, point, s->warm_start)
+               ? "; it is the previous profile's configuration"
+               : "";
+}
+
 /* Why a search found no point: nothing measured, or the first failure's reason. */
 static void explain_nothing_found(const class_session *s, tune_class_report *c)
 {
@@ -513,18 +532,12 @@ static int confirm_fastest(class_session *s, tune_class_report *c, const int *po
         who[n] = TUNE_CHOSEN_TUNED;
         slot[n++] = &c->confirm_tuned_s;
     }
-    if (c->warm) { /* compared as representatives: the best may have been rewritten */
-        int rep[SPACE_MAX_DIMS], best_rep[SPACE_MAX_DIMS], seed_rep[SPACE_MAX_DIMS];
-        space_representative(sp, s->warm_start, rep);
-        space_representative(sp, point, best_rep);
-        space_representative(sp, sp->seed, seed_rep);
-        size_t bytes = (size_t)sp->ndims * sizeof *rep;
-        if (memcmp(rep, best_rep, bytes) != 0 && memcmp(rep, seed_rep, bytes) != 0) {
-            tune_space_config(&s->ts, s->warm_start, &previous); /* as the profile had it */
-            cfgs[n] = &previous;
-            who[n] = TUNE_CHOSEN_PREVIOUS;
-            slot[n++] = &c->confirm_previous_s;
-        }
+    if (c->warm && !same_code(sp, s->warm_start, point) &&
+        !same_code(sp, s->warm_start, sp->seed)) {
+        tune_space_config(&s->ts, s->warm_start, &previous); /* as the profile had it */
+        cfgs[n] = &previous;
+        who[n] = TUNE_CHOSEN_PREVIOUS;
+        slot[n++] = &c->confirm_previous_s;
     }
     c->chosen = TUNE_CHOSEN_MODEL;
     *cfg = s->ts.model;
@@ -553,18 +566,20 @@ static int confirm_fastest(class_session *s, tune_class_report *c, const int *po
     }
     c->chosen = who[fastest];
     *cfg = *cfgs[fastest];
-    if (c->chosen == TUNE_CHOSEN_MODEL)
+    if (c->chosen == TUNE_CHOSEN_MODEL) {
         snprintf(c->why, sizeof c->why, "model default kept: %s when re-measured",
                  n == 3 ? "neither the tuned point nor the previous profile's was faster"
                  : who[1] == TUNE_CHOSEN_TUNED ? "tuned not faster"
                                                : "the previous profile's not faster");
-    else
-        snprintf(c->why, sizeof c->why, "%s %.3fx as fast as the model default when re-measured%s",
-                 c->chosen == TUNE_CHOSEN_TUNED ? "tuned" : "previous profile's",
-                 sec[0] / sec[fastest],
-                 n < 3                              ? ""
-                 : c->chosen == TUNE_CHOSEN_TUNED ? ", and faster than the previous profile's"
-                                                  : ", and faster than the search's best");
+        return 0;
+    }
+    const char *tail = n == 3 ? (c->chosen == TUNE_CHOSEN_TUNED
+                                     ? ", and faster than the previous profile's"
+                                     : ", and faster than the search's best")
+                              : unchanged_note(s, c, point);
+    snprintf(c->why, sizeof c->why, "%s %.3fx as fast as the model default when re-measured%s",
+             c->chosen == TUNE_CHOSEN_TUNED ? "tuned" : "previous profile's",
+             sec[0] / sec[fastest], tail);
     return 0;
 }
 
@@ -590,12 +605,13 @@ static int choose(const tune_run *t, class_session *s, tune_objective_ctx *octx,
         snprintf(c->why, sizeof c->why, "the model default is the best point found");
     } else if (t->p->within) {
         c->chosen = TUNE_CHOSEN_TUNED;
-        snprintf(c->why, sizeof c->why, "least energy within %g%% of the fastest point measured",
-                 t->p->within_pct);
+        snprintf(c->why, sizeof c->why, "least energy within %g%% of the fastest point "
+                 "measured%s", t->p->within_pct, unchanged_note(s, c, point));
     } else if (isnan(c->model_cost) || c->best_cost < c->model_cost) {
         c->chosen = TUNE_CHOSEN_TUNED;
-        snprintf(c->why, sizeof c->why, "%s lower than the model default's%s", t->objective,
-                 isnan(c->model_cost) ? ", which failed or is not in the space" : "");
+        snprintf(c->why, sizeof c->why, "%s lower than the model default's%s%s", t->objective,
+                 isnan(c->model_cost) ? ", which failed or is not in the space" : "",
+                 unchanged_note(s, c, point));
     } else {
         snprintf(c->why, sizeof c->why, "model default kept: the search found nothing lower");
     }
