@@ -39,17 +39,20 @@ static const long split_cols_grid[] = {0, 65536, 262144, 1048576, 4194304, 16777
 
 /* m, n, k of each class's shapes (GEMV: m x n, k unused), then the threads they run on:
  * 0 the team tuned, 1 one thread (listed only when the team is larger); a row ends at
- * m == 0. The square class also runs on one thread: the same configuration serves 1-thread
- * calls, and what only one thread tells apart was left to chance. (dgemm 32x6, KC 512
- * against 160: 6-10% faster on one thread and within 1% on two in one run; -2% to +3% on
- * one thread in five interleaved rounds of a later one.) */
+ * m == 0. The square and skinny-n classes also run on one thread: the same configuration
+ * serves 1-thread calls, and what only one thread tells apart was left to chance. (dgemm
+ * 32x6, KC 512 against 160: 6-10% faster on one thread and within 1% on two in one run;
+ * -2% to +3% on one thread in five interleaved rounds of a later one. sgemm 4096x16x4096 on
+ * AVX2, one thread: 24x4 with MC 96, KC 384 ran 1.15-1.23x as fast as the profile's 16x6
+ * with MC 144, KC 768 in two interleaved rounds and 1.05-1.07x in two later ones, where a
+ * search on two threads had put them 3% apart.) */
 static const int class_shapes[FW_CLASS_COUNT][TUNE_MAX_SHAPES][4] = {
     [FW_CLASS_SQUARE] = {{1000, 1000, 1000, 0}, {1536, 1536, 1536, 0}, {1000, 1000, 1000, 1}},
     [FW_CLASS_SMALL] = {{24, 24, 24, 0}, {32, 32, 32, 0}, {48, 48, 48, 0}, {64, 64, 64, 0}},
     [FW_CLASS_TINY] = {{8, 8, 8, 0}, {16, 16, 16, 0}},
     [FW_CLASS_SKINNY_K] = {{4096, 4096, 16, 0}, {5000, 64, 64, 0}},
     [FW_CLASS_SKINNY_M] = {{16, 4096, 4096, 0}},
-    [FW_CLASS_SKINNY_N] = {{4096, 16, 4096, 0}},
+    [FW_CLASS_SKINNY_N] = {{4096, 16, 4096, 0}, {4096, 16, 4096, 1}},
     /* 256^2 is where the thread count a GEMV takes (min_per_thread) starts to matter. */
     [FW_CLASS_GEMV_N] = {{256, 256, 1, 0}, {1024, 1024, 1, 0}, {4096, 4096, 1, 0}},
     [FW_CLASS_GEMV_T] = {{256, 256, 1, 0}, {1024, 1024, 1, 0}, {4096, 4096, 1, 0}},
