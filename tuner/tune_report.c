@@ -88,8 +88,11 @@ static json_t *config_json(const char *config, double cost)
 static json_t *validation_json(const tune_run_report *run, const tune_class_report *c)
 {
     const tune_validation *v = &c->v;
+    json_t *rounds = json_array();
+    for (int i = 0; rounds && i < v->rounds; i++)
+        json_array_append_new(rounds, json_real(v->remeasured_round[i]));
     return json_pack(
-        "{s:I, s:I, s:I, s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:f, s:b, s:o}",
+        "{s:I, s:I, s:I, s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o*, s:f, s:b, s:o}",
         "exhaustive_evaluations", (json_int_t)c->r.curve_len, "exhaustive_fresh",
         (json_int_t)c->r.evaluations, "exhaustive_cache_hits", (json_int_t)c->r.cache_hits,
         "exhaustive_best", number_or_null(c->r.found ? c->r.best_cost : NAN),
@@ -98,7 +101,7 @@ static json_t *validation_json(const tune_run_report *run, const tune_class_repo
         "replay_evaluations", (json_int_t)v->replay.evaluations, "replay_best",
         number_or_null(v->replay.found ? v->replay.best_cost : NAN), "replay_best_config",
         text_or_null(v->replay_best), "ratio", number_or_null(v->ratio), "remeasured_ratio",
-        number_or_null(v->remeasured), "tolerance",
+        number_or_null(v->remeasured), "remeasured_rounds", rounds, "tolerance",
         TUNE_VALIDATE_TOLERANCE, "pass", v->pass, "replay_curve", curve_json(&v->replay));
 }
 
@@ -257,8 +260,9 @@ int tune_report_print_validation(FILE *f, const tune_run_report *r)
                "of the reduced spaces (one per set of points that run the same code), at most "
                "15%% of the exhaustive's evaluations (rounded down; the model's point at "
                "least); passes within %.0f%% "
-               "of the exhaustive best (%s), as re-measured interleaved where both are timed\n",
-            r->seed, 100 * TUNE_VALIDATE_TOLERANCE, r->objective);
+               "of the exhaustive best (%s), as re-measured interleaved where both are timed "
+               "(the median of %d rounds)\n",
+            r->seed, 100 * TUNE_VALIDATE_TOLERANCE, r->objective, TUNE_REMEASURE_ROUNDS);
     fprintf(f, "%-4s %-9s %7s %11s %14s %7s %7s %14s %8s %11s  %s\n", "prec", "class", "valid",
             "exhaustive", "best", "budget", "replay", "replay best", "gap", "re-measured",
             "result");
