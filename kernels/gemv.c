@@ -379,17 +379,16 @@ static int gemv_generic(fw_precision prec, fw_layout layout, fw_trans ta, int m,
 
     const long grain = plan.grain;
     const int nt = plan.threads;
+    const int home = nt > 1 ? fw_pin_home(cfg->bind) : 0;
     if (nt <= 1) {
         gemv_chunk(&g, kern, xk, ybuf, 0, g.ylen);
     } else if (plan.split_cols) {
-        const int home = fw_pin_home(cfg->bind);
 #pragma omp parallel num_threads(nt)
         {
             fw_pin_thread(omp_get_thread_num(), omp_get_num_threads(), cfg->bind, home);
             gemv_columns_share(&g, kern, xk, ybuf, scratch + poff, part_bytes, grain);
         }
     } else {
-        const int home = fw_pin_home(cfg->bind);
 #pragma omp parallel num_threads(nt)
         {
             const int t = omp_get_thread_num(), tn = omp_get_num_threads();

@@ -5,8 +5,8 @@
  * distinct cores, and a compact team shares cores (and their caches) first. Counting from
  * unit 0 instead put worker 1 on the caller's core whenever the caller ran there: the two
  * shared it until the scheduler moved the caller, and the first calls of a process took
- * 4-8 ms each for 20-30 ms (2-thread dgemv 256^2, 8 us later; a 2-vCPU VM ticking every
- * 4 ms). Skipped when FLOPWATT_PIN=0 or when the OpenMP runtime binds already
+ * 4-8 ms each for 20-30 ms, in multiples of 4 ms (2-thread dgemv 256^2, 8 us later, on a
+ * 2-vCPU VM). Skipped when FLOPWATT_PIN=0 or when the OpenMP runtime binds already
  * (OMP_PROC_BIND / OMP_PLACES). */
 #include "gemm_problem.h"
 
@@ -27,12 +27,9 @@ static int cpus_known;
 
 static int build_cpu_tables(void)
 {
-    int pus = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);
-    for (int i = 0; i < pus; i++) {
-        hwloc_obj_t pu = hwloc_get_obj_by_type(topology, HWLOC_OBJ_PU, i);
-        if (pu && (int)pu->os_index >= cpus_known)
-            cpus_known = (int)pu->os_index + 1;
-    }
+    const int pus = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);
+    const int last = hwloc_bitmap_last(hwloc_topology_get_topology_cpuset(topology));
+    cpus_known = last >= 0 ? last + 1 : 0;
     pu_of_cpu = malloc((size_t)(cpus_known ? cpus_known : 1) * sizeof *pu_of_cpu);
     core_of_cpu = malloc((size_t)(cpus_known ? cpus_known : 1) * sizeof *core_of_cpu);
     if (!pu_of_cpu || !core_of_cpu)
@@ -41,7 +38,7 @@ static int build_cpu_tables(void)
         pu_of_cpu[c] = core_of_cpu[c] = -1;
     for (int i = 0; i < pus; i++) {
         hwloc_obj_t pu = hwloc_get_obj_by_type(topology, HWLOC_OBJ_PU, i);
-        if (!pu)
+        if (!pu || (int)pu->os_index >= cpus_known)
             continue;
         hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(topology, HWLOC_OBJ_CORE, pu);
         pu_of_cpu[pu->os_index] = (int)pu->logical_index;

@@ -22,6 +22,7 @@
 #include "energy.h"
 #include "eval_cache.h"
 #include "search.h"
+#include "stats.h"
 #include "sysinfo_id.h"
 #include "timer.h"
 #include "tune_eval.h"
@@ -660,12 +661,6 @@ static double measured_cost(const space *s, const int *point, void *ctx, json_t 
     return e ? e->cost : NAN;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The replay's best (replay_cfg) and the exhaustive best timed again, interleaved, in
  * TUNE_REMEASURE_ROUNDS rounds; their median ratio into c->v.remeasured (time objective
  * only; NaN when a round failed). Returns 0, or -3 when interrupted. */
@@ -692,10 +687,7 @@ static int remeasure(tune_run *t, class_session *s, tune_class_report *c,
             return 0;
         v->remeasured_round[v->rounds] = sec[0] / sec[1] - 1;
     }
-    double sorted[TUNE_REMEASURE_ROUNDS];
-    memcpy(sorted, v->remeasured_round, sizeof sorted);
-    qsort(sorted, TUNE_REMEASURE_ROUNDS, sizeof *sorted, compare_doubles);
-    v->remeasured = sorted[TUNE_REMEASURE_ROUNDS / 2];
+    v->remeasured = stats_median(v->remeasured_round, v->rounds);
     return 0;
 }
 
