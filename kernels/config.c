@@ -9,11 +9,15 @@
 #include <string.h>
 
 /* Path thresholds before tuning. The direct path pays no packing and no thread start-up,
- * which wins while the whole problem sits in L2. The skinny path skips packing the large
- * operand for every skinny m or n, where the streams allow it (see fw_gemm_plan_make): B is
- * used by a few A panels only, so packing it costs more than reading it twice. dgemm
- * 48x4096x4096 and 64x4096x4096 ran 1.35-1.6x as fast so as with B packed, sgemm 1.75-1.85x
- * (Zen 3, 1 thread). */
+ * which wins while the whole problem sits in L2. The skinny path skips packing B for an m up
+ * to skinny_mn (or an n, by transposition), where the streams allow it (see
+ * fw_gemm_plan_make): B is used by a few A panels only, so packing it costs more than reading
+ * it again. dgemm 48x4096x4096 and 64x4096x4096 ran 1.35-1.6x as fast so as with B packed,
+ * sgemm 1.75-1.85x (Zen 3, 1 thread). It still pays at m of a few hundred. Against the tuned
+ * blocked route, interleaved, m x 4096 x 4096 ran in place at 1.03-1.37x (sgemm) and
+ * 1.02-1.31x (dgemm) for m = 96 to 512 on 1 and 2 threads, and m x 1024^2 and m x 2048^2
+ * (m = 256, 512) at 1.00-1.47x; at m = 640 and 768 dgemm was at 0.97-1.02x, and from 1024
+ * sgemm at 0.95-1.01x (Zen 3). 512 is the largest m at which it never lost. */
 static const struct {
     double direct_max_mnk;
     int skinny_k;
@@ -22,7 +26,7 @@ static const struct {
 } path_defaults = {
     .direct_max_mnk = 80.0 * 80.0 * 80.0,
     .skinny_k = 0,
-    .skinny_mn = FW_CLASS_SMALL_DIM,
+    .skinny_mn = 512,
     /* Measured on 2 threads (README, "Native API"): the column split lost at 512^2 and
      * tied or won from 1024^2. */
     .gemv_n_split_cols = 1024L * 1024,

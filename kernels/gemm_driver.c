@@ -72,15 +72,22 @@ static __attribute__((noinline)) void transpose_problem(fw_gemm_problem *p)
     p->cs_c = t.rs_c;
 }
 
-/* Whether B can be read where it lies: the microkernel then reads NR elements of B a step
- * along k, one from each column, and where B's rows run along k (unit depth stride) those are
- * NR streams that the prefetchers follow. Otherwise each step reads one row's NR elements, a
+/* Whether B, skinny_dim (its m, or n after transposition) wide, can be read where it lies
+ * rather than packed. The microkernel then reads NR elements of B a step along k, one from
+ * each column. Where B's rows run along k (unit depth stride) those are NR streams that the
+ * prefetchers follow, and reading in place pays up to skinny_mn: packing B costs a pass over
+ * it that only m/MR register tiles share. Otherwise each step reads one row's NR elements, a
  * stride apart from the last, and a row shorter than a cache line wastes the rest of the line:
  * dgemm 4096x16x4096 ran at 20-23 GFLOP/s so (8x6, 48 bytes a row) and at 32-38 with both
- * operands packed (Zen 3, 2 threads, interleaved). */
-static int streams_in_place(long depth_stride, int nr, size_t elem)
+ * operands packed (Zen 3, 2 threads, interleaved). Rows of a line or more are read in place
+ * only up to the skinny classes' bound, where they were measured. */
+static int reads_in_place(long skinny_dim, long depth_stride, int nr, size_t elem,
+                          const fw_config *cfg)
 {
-    return depth_stride == 1 || (size_t)nr * elem >= FW_LINE_BYTES;
+    if (skinny_dim > cfg->skinny_mn)
+        return 0;
+    return depth_stride == 1 ||
+           (skinny_dim <= FW_CLASS_SMALL_DIM && (size_t)nr * elem >= FW_LINE_BYTES);
 }
 
 void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *cfg,
@@ -119,9 +126,9 @@ void fw_gemm_plan_make(fw_precision prec, fw_gemm_problem *p, const fw_config *c
     const size_t elem = fw_elem_size(prec);
     /* Skinny in n: transpose so the large operand becomes B, read where it lies (A's column
      * stride becomes B's depth stride). */
-    if (p->n <= cfg->skinny_mn && p->n < p->m && streams_in_place(p->cs_a, nr, elem))
+    if (p->n < p->m && reads_in_place(p->n, p->cs_a, nr, elem, cfg))
         transpose_problem(p);
-    const int b_in_place = p->m <= cfg->skinny_mn && streams_in_place(p->rs_b, nr, elem);
+    const int b_in_place = reads_in_place(p->m, p->rs_b, nr, elem, cfg);
     plan->pack_b = !(direct || b_in_place || p->k <= cfg->skinny_k);
 
     long kc = cfg->kc;

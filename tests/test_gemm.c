@@ -537,6 +537,26 @@ static void test_in_place_streams(fw_precision prec)
                   prec_name(prec), name, ta ? "transposed" : "as is", plan.pack_b, p.m,
                   !transposed, transposed ? n : m);
         }
+        /* Above the skinny classes' bound only unit-stride streams are read in place: an m
+         * (or, transposed, an n) of 100 under a skinny_mn of 200. */
+        cfg.skinny_mn = 200;
+        for (int unit = 0; unit < 2; unit++) {
+            const long small = FW_CLASS_SMALL_DIM + 36, big = 300;
+            fw_gemm_problem pm = {.m = small, .n = big, .k = big, .rs_a = 1, .cs_a = small,
+                                  .rs_b = unit ? 1 : big, .cs_b = unit ? big : 1, .rs_c = 1,
+                                  .cs_c = small};
+            fw_gemm_problem pn = {.m = big, .n = small, .k = big, .rs_a = unit ? big : 1,
+                                  .cs_a = unit ? 1 : big, .rs_b = 1, .cs_b = big, .rs_c = 1,
+                                  .cs_c = big};
+            fw_gemm_plan plan_m, plan_n;
+            fw_gemm_plan_make(prec, &pm, &cfg, &plan_m);
+            fw_gemm_plan_make(prec, &pn, &cfg, &plan_n);
+            CHECK(plan_m.pack_b == !unit && plan_n.pack_b == !unit && (pn.m == small) == unit,
+                  "%s %s, m or n of %ld with %s streams: pack_b %d and %d, transposed %d, "
+                  "want %d, %d, %d",
+                  prec_name(prec), name, small, unit ? "unit-stride" : "row", plan_m.pack_b,
+                  plan_n.pack_b, pn.m == small, !unit, !unit, unit);
+        }
     }
 }
 

@@ -309,7 +309,7 @@ static void test_spaces(void)
     }
     /* n = 16 is read in place, by transposition, only with kernels whose rows of A are a
      * cache line or more (the class's A is column-major, m apart along k); then skinny_mn
-     * holds that route (the model's 64) and the blocked one (8), else the model's alone. */
+     * holds that route (the model's value) and the blocked one (8), else the model's alone. */
     for (int p = 0; p < 2; p++) {
         const fw_precision prec = p ? FW_F64 : FW_F32;
         if (!CHECK(tune_space_build(&ts, prec, FW_CLASS_SKINNY_N, 2, 0, why, sizeof why) == 0 &&
@@ -322,10 +322,11 @@ static void test_spaces(void)
             streams |= fw_kernel_at((int)ts.s.dim[kd].values[i])->nr * (int)fw_elem_size(prec) >=
                        FW_LINE_BYTES;
         const space_dim *sd = &ts.s.dim[d];
-        CHECK(streams ? sd->count == 2 && sd->values[0] == 8 && sd->values[1] == 64
-                      : sd->count == 1 && sd->values[0] == 64,
-              "%s skinny_n searches skinny_mn over %s (%d values, first %ld)",
-              p ? "f64" : "f32", streams ? "8 and 64" : "64 alone", sd->count, sd->values[0]);
+        const long model = ts.model.skinny_mn;
+        CHECK(streams ? sd->count == 2 && sd->values[0] == 8 && sd->values[1] == model
+                      : sd->count == 1 && sd->values[0] == model,
+              "%s skinny_n searches skinny_mn over %s%ld (%d values, first %ld)",
+              p ? "f64" : "f32", streams ? "8 and " : "", model, sd->count, sd->values[0]);
         tune_space_free(&ts);
     }
     /* GEMV at 2 threads: 256^2 splits below 32768 elements a thread, 1024^2 below 1048576,
