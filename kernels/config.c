@@ -13,11 +13,13 @@
  * to skinny_mn (or an n, by transposition), where the streams allow it (see
  * fw_gemm_plan_make): B is used by a few A panels only, so packing it costs more than reading
  * it again. dgemm 48x4096x4096 and 64x4096x4096 ran 1.35-1.6x as fast so as with B packed,
- * sgemm 1.75-1.85x (Zen 3, 1 thread). It still pays at m of a few hundred. Against the tuned
- * blocked route, interleaved, m x 4096 x 4096 ran in place at 1.03-1.37x (sgemm) and
- * 1.02-1.31x (dgemm) for m = 96 to 512 on 1 and 2 threads, and m x 1024^2 and m x 2048^2
- * (m = 256, 512) at 1.00-1.47x; at m = 640 and 768 dgemm was at 0.97-1.02x, and from 1024
- * sgemm at 0.95-1.01x (Zen 3). 512 is the largest m at which it never lost. */
+ * sgemm 1.75-1.85x (Zen 3, 1 thread). It still pays at a few hundred. Against the tuned
+ * blocked route (Zen 3, interleaved, 1 and 2 threads), in place ran m x 4096 x 4096 at
+ * 1.11-1.37x (sgemm) and 1.02-1.25x (dgemm) for m = 96, 192 and 384; 4096 x n x 4096 with A
+ * transposed, read in place by transposition, at 1.00-1.15x for n = 128 to 384; and
+ * 256 x 1024^2 and 256 x 2048^2 at 1.05-1.47x. At 512 the transposed side lost (n = 512:
+ * 0.96-1.01x, where m = 512 still ran at 1.02-1.31x), and beyond it both did (dgemm m = 640
+ * and 768: 0.97-1.02x; sgemm m = 1024 and 2048: 0.95-1.01x). */
 static const struct {
     double direct_max_mnk;
     int skinny_k;
@@ -26,7 +28,7 @@ static const struct {
 } path_defaults = {
     .direct_max_mnk = 80.0 * 80.0 * 80.0,
     .skinny_k = 0,
-    .skinny_mn = 512,
+    .skinny_mn = 384,
     /* Measured on 2 threads (README, "Native API"): the column split lost at 512^2 and
      * tied or won from 1024^2. */
     .gemv_n_split_cols = 1024L * 1024,
