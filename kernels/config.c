@@ -13,13 +13,9 @@
  * to skinny_mn (or an n, by transposition), where the streams allow it (see
  * fw_gemm_plan_make): B is used by a few A panels only, so packing it costs more than reading
  * it again. dgemm 48x4096x4096 and 64x4096x4096 ran 1.35-1.6x as fast so as with B packed,
- * sgemm 1.75-1.85x (Zen 3, 1 thread). It still pays at a few hundred. Against the tuned
- * blocked route (Zen 3, interleaved, 1 and 2 threads), in place ran m x 4096 x 4096 at
- * 1.11-1.37x (sgemm) and 1.02-1.25x (dgemm) for m = 96, 192 and 384; 4096 x n x 4096 with A
- * transposed, read in place by transposition, at 1.00-1.15x for n = 128 to 384; and
- * 256 x 1024^2 and 256 x 2048^2 at 1.05-1.47x. At 512 the transposed side lost (n = 512:
- * 0.96-1.01x, where m = 512 still ran at 1.02-1.31x), and beyond it both did (dgemm m = 640
- * and 768: 0.97-1.02x; sgemm m = 1024 and 2048: 0.95-1.01x). */
+ * sgemm 1.75-1.85x (Zen 3, 1 thread). It still pays at a few hundred: 384 is the largest m
+ * or n at which neither side lost to the tuned blocked route on Zen 3 (README, "Native API",
+ * has the measurements; at 512 the transposed side ran at 0.96-1.01x). */
 static const struct {
     double direct_max_mnk;
     int skinny_k;
